@@ -1,0 +1,55 @@
+import {
+  apiRoutes,
+  corsAllowHeaders,
+  corsAllowMethods,
+  devOrigins,
+} from "../packages/functions/src/api/routes";
+import { userPool, userPoolLink, webClient } from "./auth";
+import { router } from "./router";
+import { usersTable, usersTableLink } from "./storage";
+
+const region = aws.getRegionOutput().region;
+
+export const api = new sst.aws.ApiGatewayV2("Api", {
+  cors: {
+    allowOrigins: router ? [router.url, ...devOrigins] : devOrigins,
+    allowHeaders: corsAllowHeaders,
+    allowMethods: corsAllowMethods,
+    maxAge: "1 hour",
+  },
+});
+
+export const authorizer = api.addAuthorizer({
+  name: "UserPool",
+  jwt: {
+    issuer: $interpolate`https://cognito-idp.${region}.amazonaws.com/${userPool.id}`,
+    audiences: [webClient.id],
+  },
+});
+
+for (const route of apiRoutes) {
+  api.route(
+    `${route.method} ${route.path}`,
+    {
+      handler: route.handler,
+      timeout: "10 seconds",
+      memory: "512 MB",
+      link: [usersTableLink, userPoolLink],
+      permissions: [
+        {
+          actions: route.grants.table.map((action) => `dynamodb:${action}`),
+          resources: [usersTable.arn],
+        },
+        ...(route.grants.userPool.length
+          ? [
+              {
+                actions: route.grants.userPool.map((action) => `cognito-idp:${action}`),
+                resources: [userPool.arn],
+              },
+            ]
+          : []),
+      ],
+    },
+    { auth: { jwt: { authorizer: authorizer.id } } },
+  );
+}

@@ -1,0 +1,37 @@
+type Level = "info" | "warn" | "error";
+type Fields = Record<string, string | number | boolean | null | undefined>;
+
+/**
+ * One JSON object per line, so CloudWatch Logs Insights can query the fields.
+ * Callers pass ids and error names only: never emails, names or tokens.
+ */
+function write(level: Level, message: string, fields: Fields = {}) {
+  const line = JSON.stringify({ level, message, ...fields });
+  if (level === "error") console.error(line);
+  else if (level === "warn") console.warn(line);
+  else console.info(line);
+}
+
+export const log = {
+  info: (message: string, fields?: Fields) => write("info", message, fields),
+  warn: (message: string, fields?: Fields) => write("warn", message, fields),
+  error: (message: string, fields?: Fields) => write("error", message, fields),
+};
+
+/**
+ * What is safe to log about an error. AWS service errors are reduced to their
+ * name and request id, since a service's message can echo request values.
+ */
+export function errorFields(error: unknown): Fields {
+  if (!(error instanceof Error)) return { errorName: typeof error };
+  const metadata = (error as { $metadata?: { httpStatusCode?: number; requestId?: string } })
+    .$metadata;
+  if (metadata) {
+    return {
+      errorName: error.name,
+      httpStatusCode: metadata.httpStatusCode,
+      awsRequestId: metadata.requestId,
+    };
+  }
+  return { errorName: error.name, errorMessage: error.message };
+}

@@ -1,0 +1,52 @@
+/**
+ * The user pool's settings, defined once: infra deploys them, the local pool
+ * emulator enforces them and the web app shows the password rules from them.
+ */
+export const UserPoolSettings = {
+  /** Optional standard attributes (no schema needed), stored on the profile as firstName / lastName. */
+  usernameAttributes: ["email"],
+  /** Optional standard attributes (no schema needed), stored on the profile as firstName / lastName. */
+  nameAttributes: { firstName: "given_name", lastName: "family_name" },
+  passwordPolicy: {
+    minimumLength: 8,
+    requireLowercase: true,
+    requireUppercase: true,
+    requireNumbers: true,
+    requireSymbols: true,
+    temporaryPasswordValidityDays: 7,
+  },
+  /** SRP keeps the password off the wire; USER_PASSWORD_AUTH stays disabled. */
+  webClientAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+} as const;
+
+/** Cognito's symbol set for `requireSymbols`. */
+const SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-";
+
+export interface PasswordRule {
+  id: "length" | "lowercase" | "uppercase" | "number" | "symbol";
+  label: string;
+  test: (password: string) => boolean;
+}
+
+export function passwordRules(policy = UserPoolSettings.passwordPolicy): PasswordRule[] {
+  const rules: PasswordRule[] = [
+    {
+      id: "length",
+      label: `At least ${policy.minimumLength} characters`,
+      test: (p) => p.length >= policy.minimumLength,
+    },
+  ];
+  if (policy.requireLowercase)
+    rules.push({ id: "lowercase", label: "A lowercase letter", test: (p) => /[a-z]/.test(p) });
+  if (policy.requireUppercase)
+    rules.push({ id: "uppercase", label: "An uppercase letter", test: (p) => /[A-Z]/.test(p) });
+  if (policy.requireNumbers)
+    rules.push({ id: "number", label: "A number", test: (p) => /[0-9]/.test(p) });
+  if (policy.requireSymbols)
+    rules.push({
+      id: "symbol",
+      label: "A symbol",
+      test: (p) => [...p].some((c) => SYMBOLS.includes(c)),
+    });
+  return rules;
+}

@@ -1,0 +1,23 @@
+/**
+ * The one definition of the `Users` table: infra, the local stack and the tests
+ * all build the table and its items from these names.
+ */
+export const UsersTable = {
+  /** Logical name: SST component name and the local table name. */
+  name: "Users",
+  partitionKey: "UserID",
+  attributes: {
+    userId: "UserID",
+    email: "Email",
+    firstName: "firstName",
+    lastName: "lastName",
+    createdAt: "CreatedAt",
+    updatedAt: "UpdatedAt",
+  },
+} as const;
+
+/** `sst.aws.Dynamo` arguments derived from the definition above. */
+export const usersTableKeySchema = {
+  fields: { [UsersTable.partitionKey]: "string" },
+  primaryIndex: { hashKey: UsersTable.partitionKey },
+} as const;

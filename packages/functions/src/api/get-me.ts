@@ -1,0 +1,5 @@
+import { Account } from "@userprofile/core/account";
+import { accounts } from "./deps";
+import { json, route } from "./http";
+
+export const handler = route(async (caller) => json(200, await Account.profile(accounts, caller)));

@@ -1,0 +1,87 @@
+import type { Account } from "@userprofile/core/account";
+import { VisibleError } from "@userprofile/core/error";
+import { errorFields, log } from "@userprofile/core/log";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from "aws-lambda";
+
+export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type ApiResult = APIGatewayProxyResultV2 & { statusCode: number };
+
+export const MAX_BODY_BYTES = 4 * 1024;
+
+const STATUS: Record<VisibleError["kind"], number> = {
+  input: 400,
+  auth: 401,
+  "not-found": 404,
+};
+
+export function json(statusCode: number, body?: unknown): ApiResult {
+  if (body === undefined) return { statusCode };
+  return {
+    statusCode,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  };
+}
+
+/**
+ * Wraps a route: the caller comes from the claims API Gateway verified; a
+ * VisibleError becomes its status with `{ error: { code, message } }`; any
+ * other error is logged and answered with a generic 500.
+ */
+export function route(
+  handle: (caller: Account.Caller, event: ApiEvent) => Promise<ApiResult>,
+): (event: ApiEvent) => Promise<ApiResult> {
+  return async (event) => {
+    try {
+      return await handle(callerOf(event), event);
+    } catch (error) {
+      if (error instanceof VisibleError) {
+        return json(STATUS[error.kind], { error: { code: error.code, message: error.message } });
+      }
+      log.error("request failed", {
+        route: event.routeKey,
+        requestId: event.requestContext?.requestId,
+        ...errorFields(error),
+      });
+      return json(500, {
+        error: { code: "internal_error", message: "Something went wrong. Please try again." },
+      });
+    }
+  };
+}
+
+function callerOf(event: ApiEvent): Account.Caller {
+  const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
+  const userId = claims.sub;
+  if (typeof userId !== "string" || userId === "") {
+    throw new VisibleError("auth", "unauthorized", "A valid token is required.");
+  }
+  const username = claims["cognito:username"] ?? claims.username ?? userId;
+  return { userId, username: String(username) };
+}
+
+/** Parses a JSON body no larger than MAX_BODY_BYTES. */
+export function jsonBody(event: ApiEvent): unknown {
+  if (!event.body) {
+    throw new VisibleError("input", "missing_body", "A JSON body is required.");
+  }
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, "base64") : Buffer.from(event.body);
+  if (raw.byteLength > MAX_BODY_BYTES) {
+    throw new VisibleError(
+      "input",
+      "body_too_large",
+      `The body must be at most ${MAX_BODY_BYTES} bytes.`,
+    );
+  }
+  const contentType = Object.entries(event.headers ?? {}).find(
+    ([name]) => name.toLowerCase() === "content-type",
+  )?.[1];
+  if (contentType && !/^application\/([\w.+-]*\+)?json\b/i.test(contentType)) {
+    throw new VisibleError("input", "unsupported_media_type", "Send the body as application/json.");
+  }
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new VisibleError("input", "invalid_json", "The body is not valid JSON.");
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The profile API's routes: infra deploys them and the local gateway serves
+ * them from this one list. `grants` are the only actions each function's role
+ * gets, on the Users table and on the user pool respectively.
+ */
+export interface ApiRoute {
+  method: "GET" | "PATCH" | "DELETE";
+  path: string;
+  /** Handler path relative to the repo root, as SST expects it. */
+  handler: string;
+  grants: {
+    table: ReadonlyArray<"GetItem" | "PutItem" | "UpdateItem" | "DeleteItem">;
+    userPool: ReadonlyArray<"AdminGetUser" | "AdminDeleteUser">;
+  };
+}
+
+export const apiRoutes: readonly ApiRoute[] = [
+  {
+    method: "GET",
+    path: "/me",
+    handler: "packages/functions/src/api/get-me.handler",
+    grants: { table: ["GetItem", "PutItem"], userPool: ["AdminGetUser"] },
+  },
+  {
+    method: "PATCH",
+    path: "/me",
+    handler: "packages/functions/src/api/patch-me.handler",
+    grants: { table: ["UpdateItem", "GetItem", "PutItem"], userPool: ["AdminGetUser"] },
+  },
+  {
+    method: "DELETE",
+    path: "/me",
+    handler: "packages/functions/src/api/delete-me.handler",
+    grants: { table: ["DeleteItem"], userPool: ["AdminDeleteUser"] },
+  },
+];
+
+/** Methods the browser may send cross-origin. */
+export const corsAllowMethods = [...new Set(apiRoutes.map((route) => route.method))];
+/** Listed explicitly: `*` does not cover `Authorization` under the Fetch standard. */
+export const corsAllowHeaders = ["authorization", "content-type"];
+/** Origins of the web dev server (local stack and `sst dev`). */
+export const devOrigins = ["http://localhost:5173", "http://127.0.0.1:5173"];

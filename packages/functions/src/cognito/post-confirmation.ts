@@ -1,0 +1,56 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { errorFields, log } from "@userprofile/core/log";
+import { Profile } from "@userprofile/core/profile";
+import type { PostConfirmationTriggerEvent } from "aws-lambda";
+import { Resource } from "sst/resource";
+
+/**
+ * Cognito waits 5 s for this trigger, then retries. Short SDK timeouts make a
+ * stalled DynamoDB call fail inside that window with a logged error instead of
+ * a silent Cognito timeout.
+ */
+const profiles = Profile.store(
+  Resource.UsersTable.name,
+  new DynamoDBClient({
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 1_000 },
+  }),
+);
+
+/** Cognito shows this text to the user; the details go to the log. */
+export const FAILURE_MESSAGE =
+  "Your account is confirmed, but your profile could not be saved yet. Sign in to continue.";
+
+export async function handler(event: PostConfirmationTriggerEvent) {
+  // Every completed password reset fires this trigger too; the profile was
+  // written at sign-up and must not be rewritten.
+  if (event.triggerSource !== "PostConfirmation_ConfirmSignUp") {
+    log.info("trigger source ignored", { triggerSource: event.triggerSource });
+    return event;
+  }
+  const attributes = event.request.userAttributes;
+  const userId = attributes.sub;
+  try {
+    if (!userId || !attributes.email) {
+      throw new Error("Event lacks sub or email");
+    }
+    const created = await Profile.create(profiles, {
+      userId,
+      email: attributes.email,
+      firstName: attributes.given_name,
+      lastName: attributes.family_name,
+    });
+    log.info(created ? "profile created" : "profile already existed", {
+      userId,
+      userPoolId: event.userPoolId,
+    });
+  } catch (error) {
+    log.error("profile write failed", {
+      userId,
+      userPoolId: event.userPoolId,
+      ...errorFields(error),
+    });
+    throw new Error(FAILURE_MESSAGE);
+  }
+  return event;
+}
