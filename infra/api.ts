@@ -4,6 +4,7 @@ import {
   corsAllowMethods,
   devOrigins,
 } from "../packages/functions/src/api/routes";
+import { apiFunctionDefaults } from "../packages/functions/src/definitions";
 import { userPool, userPoolLink, webClient } from "./auth";
 import { router } from "./router";
 import { usersTable, usersTableLink } from "./storage";
@@ -32,8 +33,8 @@ for (const route of apiRoutes) {
     `${route.method} ${route.path}`,
     {
       handler: route.handler,
-      timeout: "10 seconds",
-      memory: "512 MB",
+      timeout: `${apiFunctionDefaults.timeoutSeconds} seconds`,
+      memory: `${apiFunctionDefaults.memoryMB} MB`,
       link: [usersTableLink, userPoolLink],
       permissions: [
         {

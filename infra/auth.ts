@@ -1,4 +1,5 @@
 import { UserPoolSettings } from "../packages/core/src/user-pool";
+import { postConfirmationFunction } from "../packages/functions/src/definitions";
 import { isPermanentStage } from "./stage";
 import { usersTable, usersTableLink } from "./storage";
 
@@ -6,11 +7,9 @@ export const userPool = new sst.aws.CognitoUserPool("Auth", {
   usernames: [...UserPoolSettings.usernameAttributes],
   triggers: {
     postConfirmation: {
-      handler: "packages/functions/src/cognito/post-confirmation.handler",
-      // Cognito gives up after 5 s and retries; a longer timeout only hides failures.
-      timeout: "5 seconds",
-      // More memory buys a faster cold start (CPU scales with it); one invocation per sign-up keeps it cheap.
-      memory: "1024 MB",
+      handler: postConfirmationFunction.handler,
+      timeout: `${postConfirmationFunction.timeoutSeconds} seconds`,
+      memory: `${postConfirmationFunction.memoryMB} MB`,
       link: [usersTableLink],
       permissions: [{ actions: ["dynamodb:PutItem"], resources: [usersTable.arn] }],
     },

@@ -1,0 +1,129 @@
+import { randomUUID } from "node:crypto";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { Profile } from "@userprofile/core/profile";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { useLocalDynamoDB } from "../../core/test/env";
+import type { ApiEvent, ApiResult } from "../src/api/http";
+import { apiEvent, captureLogs } from "./events";
+
+const { client, tableName } = useLocalDynamoDB();
+process.env.SST_RESOURCE_UserPool = JSON.stringify({ id: "us-east-1_unused" });
+const store = Profile.store(tableName, client);
+
+type Handler = (event: ApiEvent) => Promise<ApiResult>;
+let getMe: Handler;
+let patchMe: Handler;
+
+beforeAll(async () => {
+  getMe = (await import("../src/api/get-me")).handler;
+  patchMe = (await import("../src/api/patch-me")).handler;
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+async function existingUser(names: { firstName?: string; lastName?: string } = {}) {
+  const userId = randomUUID();
+  await Profile.create(store, { userId, email: "me@example.com", ...names });
+  return userId;
+}
+
+const bodyOf = (result: ApiResult) => JSON.parse(result.body as string);
+
+describe("GET /me", () => {
+  it("returns the caller's profile, keyed by the verified sub", async () => {
+    const userId = await existingUser({ firstName: "Ada" });
+    const result = await getMe(apiEvent("GET /me", { sub: userId }));
+    expect(result.statusCode).toBe(200);
+    expect(result.headers).toMatchObject({ "content-type": "application/json" });
+    expect(bodyOf(result)).toMatchObject({
+      userId,
+      email: "me@example.com",
+      firstName: "Ada",
+      lastName: null,
+    });
+  });
+
+  it("answers 401 in JSON when no verified subject reached the function", async () => {
+    const result = await getMe(apiEvent("GET /me", { sub: null }));
+    expect(result.statusCode).toBe(401);
+    expect(bodyOf(result).error.code).toBe("unauthorized");
+  });
+
+  it("answers a generic 500 on a DynamoDB failure and logs no internals to the caller", async () => {
+    vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockRejectedValue(
+      Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:443"), { name: "NetworkingError" }),
+    );
+    const logs = captureLogs();
+    let result: ApiResult;
+    try {
+      result = await getMe(apiEvent("GET /me"));
+    } finally {
+      logs.restore();
+    }
+    expect(result.statusCode).toBe(500);
+    expect(bodyOf(result)).toEqual({
+      error: { code: "internal_error", message: "Something went wrong. Please try again." },
+    });
+    expect(JSON.parse(logs.lines.at(-1) ?? "{}")).toMatchObject({
+      level: "error",
+      route: "GET /me",
+      errorName: "NetworkingError",
+    });
+  });
+});
+
+describe("PATCH /me", () => {
+  it("updates names, trims them and returns the new profile", async () => {
+    const userId = await existingUser({ firstName: "Old", lastName: "Name" });
+    const result = await patchMe(
+      apiEvent("PATCH /me", {
+        sub: userId,
+        body: JSON.stringify({ firstName: "  Grace ", lastName: null }),
+      }),
+    );
+    expect(result.statusCode).toBe(200);
+    expect(bodyOf(result)).toMatchObject({ userId, firstName: "Grace", lastName: null });
+    expect(await Profile.get(store, userId)).toMatchObject({ firstName: "Grace", lastName: null });
+  });
+
+  it("accepts a base64-encoded body", async () => {
+    const userId = await existingUser();
+    const result = await patchMe(
+      apiEvent("PATCH /me", {
+        sub: userId,
+        base64: true,
+        body: Buffer.from(JSON.stringify({ lastName: "Base" })).toString("base64"),
+      }),
+    );
+    expect(bodyOf(result)).toMatchObject({ lastName: "Base" });
+  });
+
+  it.each([
+    ["non-JSON", { body: "{not json" }, "invalid_json"],
+    ["no body", {}, "missing_body"],
+    [
+      "a body over 4 KiB",
+      { body: JSON.stringify({ firstName: "x".repeat(5000) }) },
+      "body_too_large",
+    ],
+    [
+      "a non-JSON content type",
+      { body: JSON.stringify({ firstName: "A" }), headers: { "content-type": "text/plain" } },
+      "unsupported_media_type",
+    ],
+    ["an unknown field", { body: JSON.stringify({ nickname: "x" }) }, "unknown_field"],
+    ["another user's id", { body: JSON.stringify({ userId: "victim" }) }, "unknown_field"],
+    ["a wrong type", { body: JSON.stringify({ firstName: 1 }) }, "invalid_type"],
+    ["a name too long", { body: JSON.stringify({ firstName: "x".repeat(51) }) }, "invalid_length"],
+    ["an array", { body: "[]" }, "invalid_body"],
+  ])("refuses %s with a 400 JSON error and changes nothing", async (_, options, code) => {
+    const userId = await existingUser({ firstName: "Same" });
+    const before = await Profile.get(store, userId);
+    const result = await patchMe(apiEvent("PATCH /me", { sub: userId, ...options }));
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result)).toEqual({ error: { code, message: expect.any(String) } });
+    expect(await Profile.get(store, userId)).toEqual(before);
+  });
+});

@@ -1,0 +1,117 @@
+import { ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { Profile } from "@userprofile/core/profile";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { useLocalDynamoDB } from "../../core/test/env";
+import { captureLogs, postConfirmationEvent } from "./events";
+
+const { client, tableName } = useLocalDynamoDB();
+const store = Profile.store(tableName, client);
+let handler: typeof import("../src/cognito/post-confirmation").handler;
+let FAILURE_MESSAGE: string;
+
+beforeAll(async () => {
+  ({ handler, FAILURE_MESSAGE } = await import("../src/cognito/post-confirmation"));
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("post-confirmation trigger", () => {
+  it("writes the profile on sign-up confirmation and returns the event", async () => {
+    const event = postConfirmationEvent({
+      userAttributes: { given_name: "Grace", family_name: "Hopper" },
+    });
+    expect(await handler(event)).toBe(event);
+    expect(await Profile.get(store, event.request.userAttributes.sub as string)).toMatchObject({
+      email: "grace@example.com",
+      firstName: "Grace",
+      lastName: "Hopper",
+    });
+  });
+
+  it("works with email and password only (no names)", async () => {
+    const event = postConfirmationEvent();
+    await handler(event);
+    expect(await Profile.get(store, event.request.userAttributes.sub as string)).toMatchObject({
+      firstName: null,
+      lastName: null,
+    });
+  });
+
+  it("treats a retried invocation as success and keeps the first CreatedAt", async () => {
+    const event = postConfirmationEvent({ userAttributes: { given_name: "Grace" } });
+    await handler(event);
+    const first = await Profile.get(store, event.request.userAttributes.sub as string);
+    const retried = postConfirmationEvent({
+      userAttributes: { sub: event.request.userAttributes.sub as string, given_name: "Changed" },
+    });
+    expect(await handler(retried)).toBe(retried);
+    expect(await Profile.get(store, event.request.userAttributes.sub as string)).toEqual(first);
+  });
+
+  it("does not write on a password reset", async () => {
+    const event = postConfirmationEvent({
+      triggerSource: "PostConfirmation_ConfirmForgotPassword",
+    });
+    expect(await handler(event)).toBe(event);
+    expect(await Profile.get(store, event.request.userAttributes.sub as string)).toBeNull();
+  });
+
+  it("does not touch an existing profile on a password reset", async () => {
+    const signUp = postConfirmationEvent({ userAttributes: { given_name: "Kept" } });
+    await handler(signUp);
+    const before = await Profile.get(store, signUp.request.userAttributes.sub as string);
+    const send = vi.spyOn(DynamoDBDocumentClient.prototype, "send");
+    await handler(
+      postConfirmationEvent({
+        triggerSource: "PostConfirmation_ConfirmForgotPassword",
+        userAttributes: { sub: signUp.request.userAttributes.sub as string },
+      }),
+    );
+    expect(send).not.toHaveBeenCalled();
+    expect(await Profile.get(store, signUp.request.userAttributes.sub as string)).toEqual(before);
+  });
+
+  it("fails with a generic message and a structured log without personal data", async () => {
+    vi.spyOn(DynamoDBDocumentClient.prototype, "send").mockRejectedValue(
+      new ProvisionedThroughputExceededException({
+        message: "Rate exceeded for grace@example.com",
+        $metadata: { httpStatusCode: 400, requestId: "REQ123" },
+      }),
+    );
+    const logs = captureLogs();
+    const event = postConfirmationEvent({
+      userAttributes: { given_name: "Grace", family_name: "Hopper" },
+    });
+    try {
+      await expect(handler(event)).rejects.toThrow(FAILURE_MESSAGE);
+    } finally {
+      logs.restore();
+    }
+    const line = JSON.parse(logs.lines.at(-1) ?? "{}");
+    expect(line).toMatchObject({
+      level: "error",
+      message: "profile write failed",
+      userId: event.request.userAttributes.sub,
+      errorName: "ProvisionedThroughputExceededException",
+      awsRequestId: "REQ123",
+    });
+    const all = logs.lines.join("\n");
+    expect(all).not.toContain("grace@example.com");
+    expect(all).not.toContain("Grace");
+    expect(all).not.toContain("Hopper");
+  });
+
+  it("fails cleanly when the event lacks an email", async () => {
+    const event = postConfirmationEvent({ userAttributes: { email: "" } });
+    const logs = captureLogs();
+    try {
+      await expect(handler(event)).rejects.toThrow(FAILURE_MESSAGE);
+    } finally {
+      logs.restore();
+    }
+    expect(await Profile.get(store, event.request.userAttributes.sub as string)).toBeNull();
+  });
+});

@@ -1,0 +1,60 @@
+import { rm } from "node:fs/promises";
+import { localConfig } from "./config";
+import { PortInUseError } from "./net";
+import { outputsFile } from "./paths";
+import { startLocalStack } from "./stack";
+
+const command = process.argv[2] ?? "start";
+
+if (command === "reset") {
+  const { dataDir } = localConfig();
+  await rm(dataDir, { recursive: true, force: true });
+  await rm(outputsFile, { force: true });
+  console.log(`Local data wiped (${dataDir}).`);
+} else if (command === "start") {
+  await start();
+} else {
+  console.error(`Unknown command "${command}". Use "start" or "reset".`);
+  process.exit(2);
+}
+
+async function start() {
+  const startedAt = performance.now();
+  const config = localConfig();
+  let stack: Awaited<ReturnType<typeof startLocalStack>>;
+  try {
+    stack = await startLocalStack(config, (line) => console.log(line));
+  } catch (error) {
+    console.error(error instanceof PortInUseError ? error.message : error);
+    process.exit(1);
+  }
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
+  const { outputs } = stack;
+  console.log(
+    [
+      "",
+      `Local stack ready in ${seconds} s (no AWS account involved).`,
+      outputs.webUrl ? `  Web app      ${outputs.webUrl}` : "",
+      `  API          ${outputs.apiUrl}`,
+      `  Mailbox      ${outputs.mailboxUrl}/<email>   (confirmation codes also print here)`,
+      `  User pool    ${outputs.cognitoEndpoint}  ${outputs.userPoolId} / client ${outputs.userPoolClientId}`,
+      `  DynamoDB     ${outputs.dynamodbEndpoint}  table ${outputs.usersTable}`,
+      `  Outputs      ${outputsFile}`,
+      "Ctrl-C stops everything; data stays until `pnpm reset:local`.",
+      "",
+    ]
+      .filter((line) => line !== "")
+      .join("\n"),
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local stack...`);
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}

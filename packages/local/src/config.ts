@@ -1,0 +1,33 @@
+import { localDir } from "./paths";
+
+function port(variable: string, fallback: number) {
+  const value = process.env[variable];
+  if (value === undefined || value === "") return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) {
+    throw new Error(`${variable} must be a port number, got "${value}".`);
+  }
+  return parsed;
+}
+
+/** Every setting of the local stack, with the environment variable that overrides it. */
+export function localConfig() {
+  return {
+    region: process.env.LOCAL_REGION || "us-east-1",
+    host: "127.0.0.1",
+    ports: {
+      dynamodb: port("LOCAL_DYNAMODB_PORT", 8000),
+      cognito: port("LOCAL_COGNITO_PORT", 9229),
+      lambda: port("LOCAL_LAMBDA_PORT", 9001),
+      api: port("LOCAL_API_PORT", 3000),
+      mailbox: port("LOCAL_MAILBOX_PORT", 9300),
+      web: port("LOCAL_WEB_PORT", 5173),
+    },
+    /** Set to "false" to run only the backend (tests that don't need the browser app). */
+    web: process.env.LOCAL_WEB !== "false",
+    dataDir: process.env.LOCAL_DATA_DIR || `${localDir}/data`,
+    buildDir: `${localDir}/build`,
+  };
+}
+
+export type LocalConfig = ReturnType<typeof localConfig>;

@@ -1,0 +1,200 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { ApiRoute } from "@userprofile/functions/api/routes";
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
+import type { LambdaService } from "./lambda";
+import { close, listen, readBody } from "./net";
+
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  routes: readonly ApiRoute[];
+  /** Function name in the Lambda service for a route key such as `GET /me`. */
+  functionFor: (route: ApiRoute) => string;
+  lambda: Pick<LambdaService, "invoke">;
+  jwt: { issuer: string; jwksUrl: string; audiences: string[] };
+  cors: { allowOrigins: string[]; allowMethods: string[]; allowHeaders: string[]; maxAgeSeconds: number };
+}
+
+export interface Gateway {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * An HTTP API (payload format 2.0) in front of the local Lambda service. It
+ * behaves as API Gateway does: CORS answered by the gateway, the JWT
+ * authorizer rejects before the function runs, claims reach the function as
+ * strings, and a function error becomes a bare 500.
+ */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const host = options.host ?? "127.0.0.1";
+  const jwks = createRemoteJWKSet(new URL(options.jwt.jwksUrl));
+  let url = "";
+
+  const authorize = async (request: IncomingMessage) => {
+    const header = request.headers.authorization;
+    if (!header) return null;
+    const token = header.replace(/^Bearer\s+/i, "").trim();
+    try {
+      const { payload } = await jwtVerify(token, jwks, { issuer: options.jwt.issuer });
+      const audiences = [payload.aud, payload.client_id].flat().filter(Boolean);
+      if (!audiences.some((audience) => options.jwt.audiences.includes(String(audience)))) return null;
+      return payload;
+    } catch {
+      return null;
+    }
+  };
+
+  const server = createServer(async (request, response) => {
+    try {
+      const origin = request.headers.origin;
+      const originAllowed = origin !== undefined && options.cors.allowOrigins.includes(origin);
+      const corsHeaders: Record<string, string> = originAllowed
+        ? { "access-control-allow-origin": origin, vary: "origin" }
+        : {};
+      const method = request.method ?? "GET";
+      const path = new URL(request.url ?? "/", "http://gateway").pathname;
+
+      if (method === "OPTIONS" && request.headers["access-control-request-method"]) {
+        response.writeHead(204, {
+          ...corsHeaders,
+          ...(originAllowed
+            ? {
+                "access-control-allow-methods": options.cors.allowMethods.join(","),
+                "access-control-allow-headers": options.cors.allowHeaders.join(","),
+                "access-control-max-age": String(options.cors.maxAgeSeconds),
+              }
+            : {}),
+        });
+        response.end();
+        return;
+      }
+
+      const route = options.routes.find((r) => r.method === method && r.path === path);
+      if (!route) return send(response, 404, corsHeaders, { message: "Not Found" });
+
+      const claims = await authorize(request);
+      if (!claims) {
+        return send(
+          response,
+          401,
+          { ...corsHeaders, "www-authenticate": 'Bearer error="invalid_token"' },
+          { message: "Unauthorized" },
+        );
+      }
+
+      const body = await readBody(request);
+      const event = payloadV2(request, route, path, body, claims, url);
+      const result = await options.lambda.invoke(options.functionFor(route), event);
+      if (!result.ok) {
+        return send(response, 500, corsHeaders, { message: "Internal Server Error" });
+      }
+      writeResult(response, result.payload, corsHeaders);
+    } catch {
+      send(response, 500, {}, { message: "Internal Server Error" });
+    }
+  });
+
+  const port = await listen(server, options.port, host, "LOCAL_API_PORT");
+  url = `http://${host}:${port}`;
+  return { url, stop: () => close(server) };
+}
+
+function send(
+  response: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: unknown,
+) {
+  response.writeHead(status, { ...headers, "content-type": "application/json" });
+  response.end(JSON.stringify(body));
+}
+
+/** API Gateway hands JWT claims to the function as strings; arrays become `[a b]`. */
+function stringClaims(payload: JWTPayload): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(payload).map(([key, value]) => [
+      key,
+      Array.isArray(value) ? `[${value.join(" ")}]` : typeof value === "string" ? value : JSON.stringify(value),
+    ]),
+  );
+}
+
+function payloadV2(
+  request: IncomingMessage,
+  route: ApiRoute,
+  path: string,
+  body: Buffer,
+  claims: JWTPayload,
+  gatewayUrl: string,
+) {
+  const url = new URL(request.url ?? "/", gatewayUrl);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(",") : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+  }
+  const now = new Date();
+  const routeKey = `${route.method} ${route.path}`;
+  const text = body.toString("utf8");
+  const isText = Buffer.from(text, "utf8").equals(body);
+  return {
+    version: "2.0",
+    routeKey,
+    rawPath: path,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "local",
+      authorizer: {
+        jwt: {
+          claims: stringClaims(claims),
+          scopes: typeof claims.scope === "string" ? claims.scope.split(" ") : null,
+        },
+      },
+      domainName: url.host,
+      domainPrefix: url.hostname.split(".")[0],
+      http: {
+        method: route.method,
+        path,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
+        userAgent: headers["user-agent"] ?? "",
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: "$default",
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length ? { body: isText ? text : body.toString("base64"), isBase64Encoded: !isText } : { isBase64Encoded: false }),
+  };
+}
+
+/** Payload 2.0 response rules: a structured result, or any other value sent as JSON with 200. */
+function writeResult(response: ServerResponse, payload: unknown, corsHeaders: Record<string, string>) {
+  if (payload && typeof payload === "object" && "statusCode" in payload) {
+    const result = payload as {
+      statusCode: number;
+      headers?: Record<string, string>;
+      body?: string;
+      isBase64Encoded?: boolean;
+    };
+    response.writeHead(result.statusCode, { ...corsHeaders, ...result.headers });
+    response.end(
+      result.body === undefined
+        ? undefined
+        : result.isBase64Encoded
+          ? Buffer.from(result.body, "base64")
+          : result.body,
+    );
+    return;
+  }
+  send(response, 200, corsHeaders, payload);
+}

@@ -1,0 +1,185 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { UsersTable } from "@userprofile/core/users-table";
+import { apiFunctionDefaults, postConfirmationFunction } from "@userprofile/functions/definitions";
+import {
+  type ApiRoute,
+  apiRoutes,
+  corsAllowHeaders,
+  corsAllowMethods,
+  devOrigins,
+} from "@userprofile/functions/api/routes";
+import { startCognito } from "./cognito/index";
+import type { LocalConfig } from "./config";
+import { ensureUsersTable, localCredentials, localDynamoDBClient, startDynamoDB } from "./dynamodb";
+import { startGateway } from "./gateway";
+import { type LocalFunction, startLambda } from "./lambda";
+import { Mailbox, startMailboxServer } from "./mailbox";
+import { outputsFile } from "./paths";
+import { startWebDevServer } from "./web";
+
+export interface LocalOutputs {
+  region: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  cognitoEndpoint: string;
+  dynamodbEndpoint: string;
+  usersTable: string;
+  apiUrl: string;
+  webUrl: string | null;
+  mailboxUrl: string;
+}
+
+export interface LocalStack {
+  outputs: LocalOutputs;
+  stop(): Promise<void>;
+}
+
+const POST_CONFIRMATION = "PostConfirmation";
+const functionName = (route: ApiRoute) => `Api-${route.method}-${route.path.replace(/\W+/g, "")}`;
+
+/**
+ * Starts the whole system on this machine: DynamoDB, the user pool, the
+ * functions, the HTTP API, the mailbox and the web dev server. Whatever
+ * started is stopped again if a later part fails.
+ */
+export async function startLocalStack(
+  config: LocalConfig,
+  log: (line: string) => void = () => {},
+): Promise<LocalStack> {
+  await rm(outputsFile, { force: true });
+  await mkdir(config.dataDir, { recursive: true });
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    await rm(outputsFile, { force: true });
+    await Promise.allSettled(stops.splice(0).map((stopPart) => stopPart()));
+  };
+
+  try {
+    const host = config.host;
+    const dynamodb = await startDynamoDB({
+      port: config.ports.dynamodb,
+      host,
+      dataDir: `${config.dataDir}/dynamodb`,
+    });
+    stops.push(dynamodb.stop);
+    const usersTable = UsersTable.name;
+    const client = localDynamoDBClient(dynamodb.endpoint, config.region);
+    await ensureUsersTable(client, usersTable);
+    client.destroy();
+
+    // The user pool's id is needed by the API functions, and the pool needs the
+    // Lambda endpoint for its trigger: reserve the Lambda port first.
+    const mailbox = new Mailbox({ log });
+    const lambdaEndpoint = `http://${host}:${config.ports.lambda}`;
+    const environment = (links: Record<string, Record<string, string>>) => ({
+      AWS_REGION: config.region,
+      AWS_DEFAULT_REGION: config.region,
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+      SST_RESOURCE_App: JSON.stringify({ name: "userprofile", stage: "local" }),
+      ...Object.fromEntries(
+        Object.entries(links).map(([name, value]) => [
+          `SST_RESOURCE_${name}`,
+          JSON.stringify({ ...value, type: "sst.sst.Linkable" }),
+        ]),
+      ),
+    });
+
+    const cognito = await startCognito({
+      port: config.ports.cognito,
+      host,
+      dataDir: `${config.dataDir}/cognito`,
+      region: config.region,
+      lambdaEndpoint,
+      postConfirmationFunction: POST_CONFIRMATION,
+      mailbox,
+      log,
+    });
+    stops.push(cognito.stop);
+
+    const functions: Record<string, LocalFunction> = {
+      [POST_CONFIRMATION]: {
+        handler: postConfirmationFunction.handler,
+        timeoutMs: postConfirmationFunction.timeoutSeconds * 1000,
+        environment: environment({ UsersTable: { name: usersTable } }),
+      },
+    };
+    for (const route of apiRoutes) {
+      functions[functionName(route)] = {
+        handler: route.handler,
+        timeoutMs: apiFunctionDefaults.timeoutSeconds * 1000,
+        environment: environment({
+          UsersTable: { name: usersTable },
+          UserPool: { id: cognito.userPoolId },
+        }),
+      };
+    }
+    const lambda = await startLambda({
+      port: config.ports.lambda,
+      host,
+      functions,
+      outDir: config.buildDir,
+      log,
+    });
+    stops.push(lambda.stop);
+
+    const mailboxServer = await startMailboxServer(mailbox, { port: config.ports.mailbox, host });
+    stops.push(mailboxServer.stop);
+
+    const gateway = await startGateway({
+      port: config.ports.api,
+      host,
+      routes: apiRoutes,
+      functionFor: functionName,
+      lambda,
+      jwt: {
+        issuer: cognito.issuer,
+        jwksUrl: cognito.jwksUrl,
+        audiences: [cognito.userPoolClientId],
+      },
+      cors: {
+        allowOrigins: [...devOrigins, `http://localhost:${config.ports.web}`],
+        allowMethods: corsAllowMethods,
+        allowHeaders: corsAllowHeaders,
+        maxAgeSeconds: 3600,
+      },
+    });
+    stops.push(gateway.stop);
+
+    let webUrl: string | null = null;
+    if (config.web) {
+      const web = await startWebDevServer({
+        port: config.ports.web,
+        environment: {
+          VITE_REGION: config.region,
+          VITE_USER_POOL_ID: cognito.userPoolId,
+          VITE_USER_POOL_CLIENT_ID: cognito.userPoolClientId,
+          VITE_API_URL: gateway.url,
+          VITE_COGNITO_ENDPOINT: cognito.endpoint,
+          VITE_MAILBOX_URL: mailboxServer.url,
+        },
+      });
+      stops.push(web.stop);
+      webUrl = web.url;
+    }
+
+    const outputs: LocalOutputs = {
+      region: config.region,
+      userPoolId: cognito.userPoolId,
+      userPoolClientId: cognito.userPoolClientId,
+      cognitoEndpoint: cognito.endpoint,
+      dynamodbEndpoint: dynamodb.endpoint,
+      usersTable,
+      apiUrl: gateway.url,
+      webUrl,
+      mailboxUrl: mailboxServer.url,
+    };
+    await writeFile(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
+    return { outputs, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
