@@ -15,3 +15,10 @@ export function useLocalDynamoDB() {
     client: new DynamoDBClient({ endpoint, region: "us-east-1" }),
   };
 }
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    dynamodbEndpoint: string;
+    usersTable: string;
+  }
+}

@@ -23,7 +23,7 @@ async function start() {
   const config = localConfig();
   let stack: Awaited<ReturnType<typeof startLocalStack>>;
   try {
-    stack = await startLocalStack(config, (line) => console.log(line));
+    stack = await startLocalStack(config, { log: (line) => console.log(line) });
   } catch (error) {
     console.error(error instanceof PortInUseError ? error.message : error);
     process.exit(1);

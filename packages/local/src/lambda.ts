@@ -201,6 +201,8 @@ export function functionBuildOptions(entry: string): esbuild.BuildOptions {
 
 export interface LambdaService {
   endpoint: string;
+  /** Loads (or replaces) the functions the service runs. */
+  deploy(functions: Record<string, LocalFunction>): Promise<void>;
   invoke(name: string, event: unknown): Promise<InvokeResult>;
   stop(): Promise<void>;
 }
@@ -208,23 +210,30 @@ export interface LambdaService {
 /**
  * A local Lambda service: the functions run from their TypeScript sources and
  * are reachable in-process and over the Lambda Invoke API, which is how the
- * user-pool emulator calls its triggers.
+ * user-pool emulator calls its triggers. It listens before its functions are
+ * deployed, so the pool can be given its endpoint and the functions the pool's id.
  */
 export async function startLambda(options: {
   port: number;
   host?: string;
-  functions: Record<string, LocalFunction>;
   outDir: string;
   log?: (line: string) => void;
 }): Promise<LambdaService> {
   const host = options.host ?? "127.0.0.1";
-  const runners = new Map(
-    Object.entries(options.functions).map(([name, definition]) => [
-      name,
-      new FunctionRunner(name, definition, options.outDir),
-    ]),
-  );
-  await Promise.all([...runners.values()].map((runner) => runner.start()));
+  let runners = new Map<string, FunctionRunner>();
+
+  const deploy = async (functions: Record<string, LocalFunction>) => {
+    const next = new Map(
+      Object.entries(functions).map(([name, definition]) => [
+        name,
+        new FunctionRunner(name, definition, options.outDir),
+      ]),
+    );
+    await Promise.all([...next.values()].map((runner) => runner.start()));
+    const previous = runners;
+    runners = next;
+    await Promise.all([...previous.values()].map((runner) => runner.stop()));
+  };
 
   const invoke = async (name: string, event: unknown): Promise<InvokeResult> => {
     const runner = runners.get(name);
@@ -264,6 +273,7 @@ export async function startLambda(options: {
 
   return {
     endpoint: `http://${host}:${port}`,
+    deploy,
     invoke,
     stop: async () => {
       await close(server);

@@ -44,13 +44,24 @@ const functionName = (route: ApiRoute) => `Api-${route.method}-${route.path.repl
  */
 export async function startLocalStack(
   config: LocalConfig,
-  log: (line: string) => void = () => {},
+  options: {
+    log?: (line: string) => void;
+    /**
+     * Extra environment per function name, applied last. Tests use it to
+     * inject faults (e.g. an unreachable DynamoDB endpoint for the trigger).
+     */
+    functionEnvironment?: Record<string, Record<string, string>>;
+    /** Where outputs.json goes; null to write none (a second stack in tests). */
+    outputsFile?: string | null;
+  } = {},
 ): Promise<LocalStack> {
-  await rm(outputsFile, { force: true });
+  const log = options.log ?? (() => {});
+  const outputsPath = options.outputsFile === undefined ? outputsFile : options.outputsFile;
+  if (outputsPath) await rm(outputsPath, { force: true });
   await mkdir(config.dataDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
-    await rm(outputsFile, { force: true });
+    if (outputsPath) await rm(outputsPath, { force: true });
     await Promise.allSettled(stops.splice(0).map((stopPart) => stopPart()));
   };
 
@@ -67,10 +78,14 @@ export async function startLocalStack(
     await ensureUsersTable(client, usersTable);
     client.destroy();
 
-    // The user pool's id is needed by the API functions, and the pool needs the
-    // Lambda endpoint for its trigger: reserve the Lambda port first.
     const mailbox = new Mailbox({ log });
-    const lambdaEndpoint = `http://${host}:${config.ports.lambda}`;
+    const lambda = await startLambda({
+      port: config.ports.lambda,
+      host,
+      outDir: config.buildDir,
+      log,
+    });
+    stops.push(lambda.stop);
     const environment = (links: Record<string, Record<string, string>>) => ({
       AWS_REGION: config.region,
       AWS_DEFAULT_REGION: config.region,
@@ -92,7 +107,7 @@ export async function startLocalStack(
       host,
       dataDir: `${config.dataDir}/cognito`,
       region: config.region,
-      lambdaEndpoint,
+      lambdaEndpoint: lambda.endpoint,
       postConfirmationFunction: POST_CONFIRMATION,
       mailbox,
       log,
@@ -116,14 +131,12 @@ export async function startLocalStack(
         }),
       };
     }
-    const lambda = await startLambda({
-      port: config.ports.lambda,
-      host,
-      functions,
-      outDir: config.buildDir,
-      log,
-    });
-    stops.push(lambda.stop);
+    for (const [name, extra] of Object.entries(options.functionEnvironment ?? {})) {
+      const definition = functions[name];
+      if (!definition) throw new Error(`No local function named ${name}`);
+      definition.environment = { ...definition.environment, ...extra };
+    }
+    await lambda.deploy(functions);
 
     const mailboxServer = await startMailboxServer(mailbox, { port: config.ports.mailbox, host });
     stops.push(mailboxServer.stop);
@@ -176,7 +189,7 @@ export async function startLocalStack(
       webUrl,
       mailboxUrl: mailboxServer.url,
     };
-    await writeFile(outputsFile, `${JSON.stringify(outputs, null, 2)}\n`);
+    if (outputsPath) await writeFile(outputsPath, `${JSON.stringify(outputs, null, 2)}\n`);
     return { outputs, stop };
   } catch (error) {
     await stop();

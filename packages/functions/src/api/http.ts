@@ -1,10 +1,13 @@
 import type { Account } from "@userprofile/core/account";
 import { VisibleError } from "@userprofile/core/error";
 import { errorFields, log } from "@userprofile/core/log";
-import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from "aws-lambda";
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+} from "aws-lambda";
 
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
-export type ApiResult = APIGatewayProxyResultV2 & { statusCode: number };
+export type ApiResult = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 
 export const MAX_BODY_BYTES = 4 * 1024;
 

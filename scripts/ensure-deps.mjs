@@ -1,0 +1,14 @@
+// Runs `pnpm install` when node_modules is missing or older than the lockfile,
+// so the README's two commands work on a fresh clone and cost ~0 s afterwards.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+
+const installedLock = "node_modules/.pnpm/lock.yaml";
+const current =
+  existsSync(installedLock) &&
+  readFileSync(installedLock, "utf8") === readFileSync("pnpm-lock.yaml", "utf8");
+
+if (!current) {
+  console.log("Installing dependencies (pnpm install)...");
+  execFileSync("pnpm", ["install", "--frozen-lockfile"], { stdio: "inherit" });
+}
