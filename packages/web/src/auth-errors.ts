@@ -1,0 +1,147 @@
+/** What a person can do about an error, offered next to its message. */
+export type ErrorAction = "confirm" | "retry" | "sign-in" | "sign-up" | "forgot-password";
+
+export interface FriendlyError {
+  message: string;
+  action?: ErrorAction;
+}
+
+export type AuthStep =
+  | "sign-up"
+  | "confirm-sign-up"
+  | "resend-code"
+  | "sign-in"
+  | "forgot-password"
+  | "reset-password"
+  | "session";
+
+const NETWORK: FriendlyError = {
+  message: "Can't reach the sign-in service. Check your connection and try again.",
+  action: "retry",
+};
+
+const GENERIC: FriendlyError = {
+  message: "Something went wrong. Please try again.",
+  action: "retry",
+};
+
+/** Error names from Cognito and from Amplify's own validation, by the step that raised them. */
+const BY_NAME: Record<string, FriendlyError | Partial<Record<AuthStep, FriendlyError>>> = {
+  UsernameExistsException: {
+    message: "An account with this email already exists. Sign in instead.",
+    action: "sign-in",
+  },
+  AliasExistsException: {
+    message: "An account with this email already exists. Sign in instead.",
+    action: "sign-in",
+  },
+  InvalidPasswordException: {
+    message: "This password is too weak: it must meet every rule listed.",
+  },
+  CodeMismatchException: {
+    message: "That code isn't right. Check it and try again, or send a new code.",
+  },
+  ExpiredCodeException: {
+    message: "That code has expired. Send a new code and use the latest one.",
+  },
+  TooManyFailedAttemptsException: {
+    message: "Too many wrong attempts. Wait a few minutes, then send a new code.",
+  },
+  LimitExceededException: {
+    message: "Too many attempts. Wait a few minutes and try again.",
+  },
+  TooManyRequestsException: {
+    message: "Too many requests. Wait a moment and try again.",
+    action: "retry",
+  },
+  CodeDeliveryFailureException: {
+    message: "We couldn't send the code. Check the email address and try again.",
+  },
+  UserNotConfirmedException: {
+    message: "This email isn't confirmed yet. Enter the code we sent you to finish signing up.",
+    action: "confirm",
+  },
+  NotAuthorizedException: {
+    "sign-in": { message: "Incorrect email or password." },
+    "confirm-sign-up": {
+      message: "This account is already confirmed. Sign in instead.",
+      action: "sign-in",
+    },
+    "resend-code": {
+      message: "This account is already confirmed. Sign in instead.",
+      action: "sign-in",
+    },
+    "forgot-password": {
+      message: "This account can't reset its password yet. Confirm your email first.",
+      action: "confirm",
+    },
+    session: { message: "Your session has expired. Please sign in again.", action: "sign-in" },
+  },
+  UserNotFoundException: {
+    "sign-in": { message: "Incorrect email or password." },
+    "forgot-password": {
+      message: "There's no account with this email. Check it, or sign up.",
+      action: "sign-up",
+    },
+    "reset-password": {
+      message: "There's no account with this email. Check it, or sign up.",
+      action: "sign-up",
+    },
+    "confirm-sign-up": {
+      message: "There's no account with this email. Check it, or sign up.",
+      action: "sign-up",
+    },
+    "resend-code": {
+      message: "There's no account with this email. Check it, or sign up.",
+      action: "sign-up",
+    },
+  },
+  PasswordResetRequiredException: {
+    message: "You need to reset your password before signing in.",
+    action: "forgot-password",
+  },
+  InvalidParameterException: {
+    "forgot-password": {
+      message: "This email isn't verified yet, so the password can't be reset. Confirm it first.",
+      action: "confirm",
+    },
+    "resend-code": { message: "This account is already confirmed. Sign in instead." },
+  },
+  UserUnAuthenticatedException: {
+    message: "Your session has expired. Please sign in again.",
+    action: "sign-in",
+  },
+  EmptySignUpUsername: { message: "Enter your email." },
+  EmptySignInUsername: { message: "Enter your email." },
+  EmptyResetPasswordUsername: { message: "Enter your email." },
+  EmptyConfirmSignUpUsername: { message: "Enter your email." },
+  EmptyConfirmResetPasswordUsername: { message: "Enter your email." },
+  EmptySignUpPassword: { message: "Enter a password." },
+  EmptySignInPassword: { message: "Enter your password." },
+  EmptyConfirmResetPasswordNewPassword: { message: "Enter a new password." },
+  EmptyConfirmSignUpCode: { message: "Enter the confirmation code." },
+  EmptyConfirmResetPasswordConfirmationCode: { message: "Enter the confirmation code." },
+  NetworkError: NETWORK,
+};
+
+function errorName(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const name = (error as { name?: unknown }).name;
+  return typeof name === "string" ? name : undefined;
+}
+
+function isNetworkFailure(error: unknown): boolean {
+  return error instanceof TypeError && /fetch|network|load failed/i.test(error.message);
+}
+
+export function describeAuthError(error: unknown, step: AuthStep): FriendlyError {
+  const name = errorName(error);
+  const entry = name ? BY_NAME[name] : undefined;
+  if (entry) {
+    if ("message" in entry && typeof entry.message === "string") return entry as FriendlyError;
+    const forStep = (entry as Partial<Record<AuthStep, FriendlyError>>)[step];
+    if (forStep) return forStep;
+  }
+  if (isNetworkFailure(error)) return NETWORK;
+  return GENERIC;
+}

@@ -1,0 +1,199 @@
+import { confirmResetPassword, resetPassword } from "aws-amplify/auth";
+import { type FormEvent, useState } from "react";
+import { describeAuthError, type FriendlyError } from "../auth-errors";
+import { LocalMailbox } from "../components/local-mailbox";
+import { Screen } from "../components/screen";
+import {
+  Field,
+  Message,
+  type Notice,
+  PasswordField,
+  PasswordRules,
+  Submit,
+} from "../components/ui";
+import { checkPassword, codeError, emailError, isStrongPassword, normalizeEmail } from "../forms";
+import type { Navigate } from "../routes";
+import { useAction } from "../use-action";
+import { signInWithPassword } from "./sign-in";
+
+const CONFIRMED_DESPITE_TRIGGER = "UserLambdaValidationException";
+
+export function ForgotPassword({
+  go,
+  initialEmail = "",
+  mailboxUrl,
+}: {
+  go: Navigate;
+  initialEmail?: string;
+  mailboxUrl?: string;
+}) {
+  const [step, setStep] = useState<"request" | "reset">("request");
+  const [email, setEmail] = useState(initialEmail);
+  const [code, setCode] = useState("");
+  const [password, setPassword] = useState("");
+  const [notice, setNotice] = useState<Notice>();
+  const address = normalizeEmail(email);
+
+  const toNotice = (friendly: FriendlyError, retry: () => void): Notice => ({
+    tone: "error",
+    text: friendly.message,
+    ...(friendly.action === "confirm"
+      ? {
+          action: {
+            label: "Confirm your email",
+            onClick: () => go({ name: "confirm", email: address }),
+          },
+        }
+      : friendly.action === "sign-up"
+        ? {
+            action: {
+              label: "Go to sign up",
+              onClick: () => go({ name: "sign-up", email: address }),
+            },
+          }
+        : friendly.action === "retry"
+          ? { action: { label: "Try again", onClick: retry } }
+          : {}),
+  });
+
+  const request = useAction(async () => {
+    const invalid = emailError(email);
+    if (invalid) return setNotice({ tone: "error", text: invalid });
+    setNotice(undefined);
+    try {
+      await resetPassword({ username: address });
+      setStep("reset");
+      setNotice({ tone: "info", text: `If ${address} has an account, a code is on its way.` });
+    } catch (error) {
+      setNotice(toNotice(describeAuthError(error, "forgot-password"), () => void request.run()));
+    }
+  });
+
+  const reset = useAction(async () => {
+    const invalid =
+      codeError(code) ??
+      (isStrongPassword(password)
+        ? undefined
+        : "This password is too weak: it must meet every rule listed.");
+    if (invalid) return setNotice({ tone: "error", text: invalid });
+    setNotice(undefined);
+    try {
+      await confirmResetPassword({
+        username: address,
+        confirmationCode: code.trim(),
+        newPassword: password,
+      });
+    } catch (error) {
+      if ((error as { name?: string }).name !== CONFIRMED_DESPITE_TRIGGER) {
+        return setNotice(
+          toNotice(describeAuthError(error, "reset-password"), () => void reset.run()),
+        );
+      }
+    }
+    const changed: Notice = {
+      tone: "success",
+      text: "Password changed. Sign in with your new password.",
+    };
+    try {
+      if ((await signInWithPassword(address, password)) === "signed-in")
+        return go({ name: "profile" });
+    } catch {}
+    go({ name: "sign-in", email: address, notice: changed });
+  });
+
+  const pending = request.pending || reset.pending;
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (pending) return;
+    void (step === "request" ? request.run() : reset.run());
+  };
+
+  return (
+    <Screen
+      title="Reset your password"
+      intro={
+        step === "request"
+          ? "Enter your email and we'll send you a code to set a new password."
+          : "Enter the code we emailed you and choose a new password."
+      }
+      aside={
+        mailboxUrl && step === "reset" ? (
+          <LocalMailbox
+            mailboxUrl={mailboxUrl}
+            email={address}
+            kinds={["forgot-password"]}
+            onUse={setCode}
+          />
+        ) : undefined
+      }
+    >
+      <form noValidate onSubmit={onSubmit} aria-busy={pending}>
+        <Field
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="username"
+          inputMode="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          readOnly={pending || step === "reset"}
+          required
+        />
+        {step === "reset" ? (
+          <>
+            <Field
+              label="Confirmation code"
+              name="code"
+              autoComplete="one-time-code"
+              inputMode="numeric"
+              maxLength={10}
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              readOnly={pending}
+              required
+            />
+            <PasswordField
+              label="New password"
+              name="new-password"
+              autoComplete="new-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              readOnly={pending}
+              required
+              hint={<PasswordRules checks={checkPassword(password)} />}
+            />
+          </>
+        ) : null}
+        <Message notice={notice} pending={pending} />
+        {step === "request" ? (
+          <Submit pending={request.pending}>Send code</Submit>
+        ) : (
+          <>
+            <Submit pending={reset.pending}>Reset password</Submit>
+            <button
+              type="button"
+              className="secondary"
+              aria-disabled={pending}
+              data-pending={request.pending}
+              onClick={() => {
+                if (!pending) void request.run();
+              }}
+            >
+              <span className="spinner" aria-hidden="true" />
+              Resend code
+            </button>
+          </>
+        )}
+      </form>
+      <div className="links">
+        <button
+          type="button"
+          className="link"
+          onClick={() => go({ name: "sign-in", email: address })}
+        >
+          Sign in
+        </button>
+      </div>
+    </Screen>
+  );
+}

@@ -1,0 +1,270 @@
+import { signOut } from "aws-amplify/auth";
+import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
+import { type ApiClient, ApiError, type Profile as ProfileInfo } from "../api";
+import { Screen } from "../components/screen";
+import { Field, Message, type Notice, Submit } from "../components/ui";
+import { memberSince, NAME_MAX_LENGTH, nameError, profileChanges } from "../forms";
+import { useAction } from "../use-action";
+
+type Load =
+  | { state: "loading" }
+  | { state: "ready"; profile: ProfileInfo }
+  | { state: "failed"; error: ApiError };
+
+const asApiError = (error: unknown) =>
+  error instanceof ApiError
+    ? error
+    : new ApiError("server", "Something went wrong. Please try again.");
+
+export function Profile({
+  api,
+  apiUrl,
+  initialNotice,
+  onSignedOut,
+  onSessionExpired,
+  onDeleted,
+}: {
+  api: ApiClient;
+  apiUrl: string;
+  initialNotice?: Notice;
+  onSignedOut: () => void;
+  onSessionExpired: () => void;
+  onDeleted: () => void;
+}) {
+  const [load, setLoad] = useState<Load>({ state: "loading" });
+  const [firstName, setFirstName] = useState("");
+  const [lastName, setLastName] = useState("");
+  const [notice, setNotice] = useState<Notice | undefined>(initialNotice);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const cancelDelete = useRef<HTMLButtonElement>(null);
+  const deleteButton = useRef<HTMLButtonElement>(null);
+
+  const fail = useCallback(
+    (error: unknown, retry: () => void) => {
+      const apiError = asApiError(error);
+      if (apiError.kind === "session") return onSessionExpired();
+      setNotice({
+        tone: "error",
+        text: apiError.message,
+        ...(apiError.kind === "network" || apiError.kind === "server"
+          ? { action: { label: "Try again", onClick: retry } }
+          : {}),
+      });
+    },
+    [onSessionExpired],
+  );
+
+  const show = (profile: ProfileInfo) => {
+    setFirstName(profile.firstName ?? "");
+    setLastName(profile.lastName ?? "");
+    setLoad({ state: "ready", profile });
+  };
+
+  const reload = useAction(async () => {
+    setLoad({ state: "loading" });
+    try {
+      show(await api.getProfile());
+    } catch (error) {
+      const apiError = asApiError(error);
+      if (apiError.kind === "session") return onSessionExpired();
+      setLoad({ state: "failed", error: apiError });
+    }
+  });
+
+  const runReload = reload.run;
+  useEffect(() => {
+    void runReload();
+  }, [runReload]);
+
+  const save = useAction(async () => {
+    if (load.state !== "ready") return;
+    const invalid = nameError("First name", firstName) ?? nameError("Last name", lastName);
+    if (invalid) return setNotice({ tone: "error", text: invalid });
+    const changes = profileChanges(load.profile, { firstName, lastName });
+    if (Object.keys(changes).length === 0) {
+      return setNotice({ tone: "info", text: "No changes to save." });
+    }
+    setNotice(undefined);
+    try {
+      show(await api.updateProfile(changes));
+      setNotice({ tone: "success", text: "Saved." });
+    } catch (error) {
+      fail(error, () => void save.run());
+    }
+  });
+
+  const remove = useAction(async () => {
+    setNotice(undefined);
+    try {
+      await api.deleteAccount();
+    } catch (error) {
+      return fail(error, () => void remove.run());
+    }
+    try {
+      await signOut();
+    } catch {}
+    onDeleted();
+  });
+
+  const leave = useAction(async () => {
+    try {
+      await signOut();
+    } catch {}
+    onSignedOut();
+  });
+
+  useEffect(() => {
+    if (confirmingDelete) cancelDelete.current?.focus();
+  }, [confirmingDelete]);
+
+  const busy = save.pending || remove.pending || leave.pending;
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!busy) void save.run();
+  };
+
+  const source = (
+    <p className="source">
+      Loaded from <code>GET /me</code> on {hostOf(apiUrl)}, sent with your ID token as{" "}
+      <code>Authorization: Bearer …</code> — not read from the token's claims.
+    </p>
+  );
+
+  if (load.state !== "ready") {
+    return (
+      <Screen title="Your profile">
+        {load.state === "loading" ? (
+          <div className="skeleton" aria-busy="true">
+            <p className="muted">Loading your profile…</p>
+          </div>
+        ) : (
+          <div className="skeleton">
+            <div role="alert" className="message error">
+              <span>{load.error.message}</span>
+            </div>
+            <button type="button" className="primary" onClick={() => void reload.run()}>
+              Retry
+            </button>
+          </div>
+        )}
+        {source}
+        <button type="button" className="secondary" onClick={() => void leave.run()}>
+          Sign out
+        </button>
+      </Screen>
+    );
+  }
+
+  const { profile } = load;
+  return (
+    <Screen title="Your profile">
+      <dl className="facts">
+        <div>
+          <dt>Email</dt>
+          <dd data-testid="profile-email">{profile.email}</dd>
+        </div>
+        <div>
+          <dt>Member since</dt>
+          <dd>
+            <time dateTime={profile.createdAt}>{memberSince(profile.createdAt)}</time>
+          </dd>
+        </div>
+      </dl>
+      {source}
+      <form noValidate onSubmit={onSubmit} aria-busy={save.pending}>
+        <div className="row">
+          <Field
+            label="First name"
+            name="given-name"
+            autoComplete="given-name"
+            maxLength={NAME_MAX_LENGTH}
+            value={firstName}
+            onChange={(e) => setFirstName(e.target.value)}
+            readOnly={busy}
+          />
+          <Field
+            label="Last name"
+            name="family-name"
+            autoComplete="family-name"
+            maxLength={NAME_MAX_LENGTH}
+            value={lastName}
+            onChange={(e) => setLastName(e.target.value)}
+            readOnly={busy}
+          />
+        </div>
+        <Message notice={notice} pending={busy} />
+        <Submit pending={save.pending}>Save</Submit>
+      </form>
+      <div className="actions">
+        <button
+          type="button"
+          className="secondary"
+          aria-disabled={busy}
+          data-pending={leave.pending}
+          onClick={() => {
+            if (!busy) void leave.run();
+          }}
+        >
+          <span className="spinner" aria-hidden="true" />
+          Sign out
+        </button>
+        {confirmingDelete ? null : (
+          <button
+            ref={deleteButton}
+            type="button"
+            className="danger-link"
+            aria-disabled={busy}
+            onClick={() => {
+              if (!busy) setConfirmingDelete(true);
+            }}
+          >
+            Delete account
+          </button>
+        )}
+      </div>
+      {confirmingDelete ? (
+        <section className="danger" aria-labelledby="delete-title" aria-describedby="delete-text">
+          <h2 id="delete-title">Delete your account?</h2>
+          <p id="delete-text">
+            This permanently deletes your sign-in and your profile. It can't be undone.
+          </p>
+          <div className="danger-actions">
+            <button
+              ref={cancelDelete}
+              type="button"
+              className="secondary"
+              aria-disabled={remove.pending}
+              onClick={() => {
+                if (remove.pending) return;
+                setConfirmingDelete(false);
+                setTimeout(() => deleteButton.current?.focus());
+              }}
+            >
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="danger-button"
+              aria-disabled={busy}
+              data-pending={remove.pending}
+              onClick={() => {
+                if (!busy) void remove.run();
+              }}
+            >
+              <span className="spinner" aria-hidden="true" />
+              Yes, delete my account
+            </button>
+          </div>
+        </section>
+      ) : null}
+    </Screen>
+  );
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}

@@ -1,0 +1,147 @@
+import { signIn } from "aws-amplify/auth";
+import { type FormEvent, useState } from "react";
+import { describeAuthError, type FriendlyError } from "../auth-errors";
+import { Screen } from "../components/screen";
+import { Field, Message, type Notice, PasswordField, Submit } from "../components/ui";
+import { emailError, normalizeEmail } from "../forms";
+import type { Navigate } from "../routes";
+import { useAction } from "../use-action";
+
+export type SignInOutcome = "signed-in" | "confirm" | "reset-password" | "unsupported";
+
+/** Signs in with Amplify's default flow (SRP), turning its next step into what the app does next. */
+export async function signInWithPassword(email: string, password: string): Promise<SignInOutcome> {
+  const { isSignedIn, nextStep } = await signIn({ username: normalizeEmail(email), password });
+  if (isSignedIn) return "signed-in";
+  if (nextStep.signInStep === "CONFIRM_SIGN_UP") return "confirm";
+  if (nextStep.signInStep === "RESET_PASSWORD") return "reset-password";
+  return "unsupported";
+}
+
+export function SignIn({
+  go,
+  initialEmail = "",
+  initialNotice,
+}: {
+  go: Navigate;
+  initialEmail?: string;
+  initialNotice?: Notice;
+}) {
+  const [email, setEmail] = useState(initialEmail);
+  const [password, setPassword] = useState("");
+  const [notice, setNotice] = useState<Notice | undefined>(initialNotice);
+
+  const offer = (friendly: FriendlyError): Notice => {
+    const address = normalizeEmail(email);
+    switch (friendly.action) {
+      case "confirm":
+        return {
+          tone: "error",
+          text: friendly.message,
+          action: {
+            label: "Confirm your email",
+            onClick: () => go({ name: "confirm", email: address, password }),
+          },
+        };
+      case "forgot-password":
+        return {
+          tone: "error",
+          text: friendly.message,
+          action: {
+            label: "Reset your password",
+            onClick: () => go({ name: "forgot-password", email: address }),
+          },
+        };
+      case "retry":
+        return {
+          tone: "error",
+          text: friendly.message,
+          action: { label: "Try again", onClick: () => void submit.run() },
+        };
+      default:
+        return { tone: "error", text: friendly.message };
+    }
+  };
+
+  const submit = useAction(async () => {
+    const invalid = emailError(email) ?? (password ? undefined : "Enter your password.");
+    if (invalid) return setNotice({ tone: "error", text: invalid });
+    setNotice(undefined);
+    try {
+      const outcome = await signInWithPassword(email, password);
+      if (outcome === "signed-in") return go({ name: "profile" });
+      if (outcome === "confirm") {
+        return setNotice(
+          offer(describeAuthError({ name: "UserNotConfirmedException" }, "sign-in")),
+        );
+      }
+      if (outcome === "reset-password") {
+        return setNotice(
+          offer(describeAuthError({ name: "PasswordResetRequiredException" }, "sign-in")),
+        );
+      }
+      setNotice({
+        tone: "error",
+        text: "This account needs a sign-in step this app doesn't support.",
+      });
+    } catch (error) {
+      if ((error as { name?: string }).name === "UserAlreadyAuthenticatedException") {
+        return go({ name: "profile" });
+      }
+      setNotice(offer(describeAuthError(error, "sign-in")));
+    }
+  });
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void submit.run();
+  };
+
+  return (
+    <Screen title="Sign in" intro="Welcome back. Sign in to see your profile.">
+      <form noValidate onSubmit={onSubmit} aria-busy={submit.pending}>
+        <Field
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="username"
+          inputMode="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          readOnly={submit.pending}
+          required
+        />
+        <PasswordField
+          label="Password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          readOnly={submit.pending}
+          required
+        />
+        <Message notice={notice} pending={submit.pending} />
+        <Submit pending={submit.pending}>Sign in</Submit>
+      </form>
+      <div className="links">
+        <button
+          type="button"
+          className="link"
+          onClick={() => go({ name: "forgot-password", email: normalizeEmail(email) })}
+        >
+          Forgot password?
+        </button>
+        <span>
+          New here?{" "}
+          <button
+            type="button"
+            className="link"
+            onClick={() => go({ name: "sign-up", email: normalizeEmail(email) })}
+          >
+            Sign up
+          </button>
+        </span>
+      </div>
+    </Screen>
+  );
+}

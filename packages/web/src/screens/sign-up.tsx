@@ -1,0 +1,141 @@
+import { signUp } from "aws-amplify/auth";
+import { type FormEvent, useState } from "react";
+import { describeAuthError } from "../auth-errors";
+import { Screen } from "../components/screen";
+import {
+  Field,
+  Message,
+  type Notice,
+  PasswordField,
+  PasswordRules,
+  Submit,
+} from "../components/ui";
+import {
+  checkPassword,
+  NAME_MAX_LENGTH,
+  normalizeEmail,
+  signUpAttributes,
+  signUpError,
+} from "../forms";
+import type { Navigate } from "../routes";
+import { useAction } from "../use-action";
+
+export function SignUp({ go, initialEmail = "" }: { go: Navigate; initialEmail?: string }) {
+  const [email, setEmail] = useState(initialEmail);
+  const [password, setPassword] = useState("");
+  const [firstName, setFirstName] = useState("");
+  const [lastName, setLastName] = useState("");
+  const [notice, setNotice] = useState<Notice>();
+  const checks = checkPassword(password);
+
+  const submit = useAction(async () => {
+    const input = { email, password, firstName, lastName };
+    const invalid = signUpError(input);
+    if (invalid) return setNotice({ tone: "error", text: invalid });
+    setNotice(undefined);
+    const username = normalizeEmail(email);
+    try {
+      const { isSignUpComplete, nextStep } = await signUp({
+        username,
+        password,
+        options: { userAttributes: signUpAttributes(input) },
+      });
+      if (isSignUpComplete || nextStep.signUpStep === "DONE") {
+        return go({
+          name: "sign-in",
+          email: username,
+          notice: { tone: "success", text: "Your account is ready. Sign in to continue." },
+        });
+      }
+      go({ name: "confirm", email: username, password });
+    } catch (error) {
+      const friendly = describeAuthError(error, "sign-up");
+      setNotice({
+        tone: "error",
+        text: friendly.message,
+        ...(friendly.action === "sign-in"
+          ? {
+              action: {
+                label: "Go to sign in",
+                onClick: () => go({ name: "sign-in", email: username }),
+              },
+            }
+          : friendly.action === "retry"
+            ? { action: { label: "Try again", onClick: () => void submit.run() } }
+            : {}),
+      });
+    }
+  });
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void submit.run();
+  };
+
+  return (
+    <Screen
+      title="Create your account"
+      intro="It takes a minute. We'll email you a code to confirm it's you."
+    >
+      <form noValidate onSubmit={onSubmit} aria-busy={submit.pending}>
+        <Field
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="username"
+          inputMode="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          readOnly={submit.pending}
+          required
+        />
+        <PasswordField
+          label="Password"
+          name="new-password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          readOnly={submit.pending}
+          required
+          hint={<PasswordRules checks={checks} />}
+        />
+        <div className="row">
+          <Field
+            label="First name"
+            optional
+            name="given-name"
+            autoComplete="given-name"
+            maxLength={NAME_MAX_LENGTH}
+            value={firstName}
+            onChange={(e) => setFirstName(e.target.value)}
+            readOnly={submit.pending}
+          />
+          <Field
+            label="Last name"
+            optional
+            name="family-name"
+            autoComplete="family-name"
+            maxLength={NAME_MAX_LENGTH}
+            value={lastName}
+            onChange={(e) => setLastName(e.target.value)}
+            readOnly={submit.pending}
+          />
+        </div>
+        <Message notice={notice} pending={submit.pending} />
+        <Submit pending={submit.pending}>Sign up</Submit>
+      </form>
+      <div className="links">
+        <span>
+          Already have an account?{" "}
+          <button
+            type="button"
+            className="link"
+            onClick={() => go({ name: "sign-in", email: normalizeEmail(email) })}
+          >
+            Sign in
+          </button>
+        </span>
+      </div>
+    </Screen>
+  );
+}

@@ -1,0 +1,86 @@
+import { Profile as CoreProfile } from "@userprofile/core/profile";
+import { describe, expect, it } from "vitest";
+import type { Profile } from "../src/api";
+import {
+  checkPassword,
+  codeError,
+  emailError,
+  memberSince,
+  NAME_MAX_LENGTH,
+  profileChanges,
+  signUpAttributes,
+  signUpError,
+} from "../src/forms";
+
+const profile: Profile = {
+  userId: "u1",
+  email: "ada@example.com",
+  firstName: "Ada",
+  lastName: null,
+  createdAt: "2025-03-04T10:00:00.000Z",
+  updatedAt: "2025-03-04T10:00:00.000Z",
+};
+
+describe("password rules", () => {
+  it("come from the pool's policy and update per character", () => {
+    expect(checkPassword("").map((r) => r.label)).toEqual([
+      "At least 8 characters",
+      "A lowercase letter",
+      "An uppercase letter",
+      "A number",
+      "A symbol",
+    ]);
+    expect(
+      checkPassword("abc")
+        .filter((r) => r.met)
+        .map((r) => r.id),
+    ).toEqual(["lowercase"]);
+    expect(checkPassword("Abcdef1!").every((r) => r.met)).toBe(true);
+  });
+});
+
+describe("sign-up validation", () => {
+  const valid = { email: "ada@example.com", password: "Abcdef1!", firstName: "", lastName: "" };
+
+  it("accepts a valid form and refuses bad emails, weak passwords and long names", () => {
+    expect(signUpError(valid)).toBeUndefined();
+    expect(signUpError({ ...valid, email: "ada" })).toMatch(/valid email/);
+    expect(signUpError({ ...valid, password: "abcdefgh" })).toMatch(/too weak/);
+    expect(signUpError({ ...valid, firstName: "x".repeat(51) })).toMatch(/at most 50/);
+  });
+
+  it("sends trimmed names only when given, and a normalized email", () => {
+    expect(signUpAttributes({ ...valid, email: " Ada@Example.com ", firstName: " Ada " })).toEqual({
+      email: "ada@example.com",
+      given_name: "Ada",
+    });
+  });
+
+  it("checks emails and codes", () => {
+    expect(emailError("")).toBe("Enter your email.");
+    expect(emailError("a@b.co")).toBeUndefined();
+    expect(codeError("")).toBe("Enter the confirmation code.");
+    expect(codeError("12ab")).toMatch(/digits/);
+    expect(codeError(" 123456 ")).toBeUndefined();
+  });
+});
+
+describe("profile changes", () => {
+  it("keeps the name limit equal to the API's", () => {
+    expect(NAME_MAX_LENGTH).toBe(CoreProfile.NAME_MAX_LENGTH);
+  });
+
+  it("sends only changed names, clearing emptied ones with null", () => {
+    expect(profileChanges(profile, { firstName: "Ada", lastName: "" })).toEqual({});
+    expect(profileChanges(profile, { firstName: " ", lastName: "Lovelace" })).toEqual({
+      firstName: null,
+      lastName: "Lovelace",
+    });
+    expect(profileChanges(profile, { firstName: "Ada ", lastName: "" })).toEqual({});
+  });
+
+  it("shows when the member joined", () => {
+    expect(memberSince(profile.createdAt, "en-US")).toBe("March 4, 2025");
+    expect(memberSince("", "en-US")).toBe("—");
+  });
+});

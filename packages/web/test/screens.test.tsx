@@ -1,0 +1,224 @@
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import * as auth from "aws-amplify/auth";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { Confirm } from "../src/screens/confirm";
+import { ForgotPassword } from "../src/screens/forgot-password";
+import { SignIn } from "../src/screens/sign-in";
+import { SignUp } from "../src/screens/sign-up";
+
+vi.mock("aws-amplify/auth", () => ({
+  signUp: vi.fn(),
+  confirmSignUp: vi.fn(),
+  resendSignUpCode: vi.fn(),
+  signIn: vi.fn(),
+  signOut: vi.fn(),
+  resetPassword: vi.fn(),
+  confirmResetPassword: vi.fn(),
+  fetchAuthSession: vi.fn(),
+}));
+
+const mocked = vi.mocked(auth);
+const named = (name: string) => Object.assign(new Error(name), { name });
+const type = (label: string, value: string) =>
+  fireEvent.change(screen.getByLabelText(label), { target: { value } });
+const click = (name: string) => fireEvent.click(screen.getByRole("button", { name }));
+const alertText = () => screen.getByRole("alert").textContent;
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+const signedIn = { isSignedIn: true, nextStep: { signInStep: "DONE" } } as Awaited<
+  ReturnType<typeof auth.signIn>
+>;
+
+describe("sign up", () => {
+  const go = vi.fn();
+  beforeEach(() => {
+    render(<SignUp go={go} />);
+  });
+
+  it("labels every input with the exact texts and shows the rules live", () => {
+    for (const label of ["Email", "Password", "First name", "Last name"]) {
+      expect(screen.getByLabelText(label)).toBeTruthy();
+    }
+    const rules = screen.getByRole("list", { name: "Password rules" });
+    expect(rules.querySelectorAll("li.met")).toHaveLength(0);
+    type("Password", "abcDEF12");
+    expect(rules.querySelectorAll("li.met")).toHaveLength(4);
+  });
+
+  it("toggles the password's visibility", () => {
+    const input = screen.getByLabelText("Password") as HTMLInputElement;
+    expect(input.type).toBe("password");
+    click("Show password");
+    expect(input.type).toBe("text");
+    click("Hide password");
+    expect(input.type).toBe("password");
+  });
+
+  it("refuses a weak password without calling Cognito", async () => {
+    type("Email", "ada@example.com");
+    type("Password", "password");
+    click("Sign up");
+    await waitFor(() => expect(alertText()).toMatch(/too weak/));
+    expect(mocked.signUp).not.toHaveBeenCalled();
+  });
+
+  it("says when the email is already registered", async () => {
+    mocked.signUp.mockRejectedValue(named("UsernameExistsException"));
+    type("Email", "ada@example.com");
+    type("Password", "Abcdef1!");
+    click("Sign up");
+    await waitFor(() => expect(alertText()).toMatch(/already exists/));
+    click("Go to sign in");
+    expect(go).toHaveBeenCalledWith({ name: "sign-in", email: "ada@example.com" });
+  });
+
+  it("submits once however often it is clicked, then goes to confirm", async () => {
+    const pending = deferred<Awaited<ReturnType<typeof auth.signUp>>>();
+    mocked.signUp.mockReturnValue(pending.promise);
+    type("Email", "Ada@Example.com");
+    type("Password", "Abcdef1!");
+    type("First name", "Ada");
+    click("Sign up");
+    click("Sign up");
+    fireEvent.submit(
+      screen.getByRole("button", { name: "Sign up" }).closest("form") as HTMLFormElement,
+    );
+    expect(mocked.signUp).toHaveBeenCalledTimes(1);
+    expect(mocked.signUp).toHaveBeenCalledWith({
+      username: "ada@example.com",
+      password: "Abcdef1!",
+      options: { userAttributes: { email: "ada@example.com", given_name: "Ada" } },
+    });
+    expect(screen.getByRole("button", { name: "Sign up" }).getAttribute("aria-disabled")).toBe(
+      "true",
+    );
+    await act(async () =>
+      pending.resolve({
+        isSignUpComplete: false,
+        nextStep: { signUpStep: "CONFIRM_SIGN_UP", codeDeliveryDetails: {} },
+      } as Awaited<ReturnType<typeof auth.signUp>>),
+    );
+    expect(go).toHaveBeenCalledWith({
+      name: "confirm",
+      email: "ada@example.com",
+      password: "Abcdef1!",
+    });
+  });
+});
+
+describe("sign in", () => {
+  const go = vi.fn();
+  beforeEach(() => {
+    render(<SignIn go={go} />);
+    type("Email", "ada@example.com");
+    type("Password", "Abcdef1!");
+  });
+
+  it("uses the default (SRP) flow and opens the profile", async () => {
+    mocked.signIn.mockResolvedValue(signedIn);
+    click("Sign in");
+    await waitFor(() => expect(go).toHaveBeenCalledWith({ name: "profile" }));
+    expect(mocked.signIn).toHaveBeenCalledWith({
+      username: "ada@example.com",
+      password: "Abcdef1!",
+    });
+  });
+
+  it("says the password is wrong", async () => {
+    mocked.signIn.mockRejectedValue(named("NotAuthorizedException"));
+    click("Sign in");
+    await waitFor(() => expect(alertText()).toBe("Incorrect email or password."));
+  });
+
+  it("offers to confirm an unconfirmed account", async () => {
+    mocked.signIn.mockResolvedValue({
+      isSignedIn: false,
+      nextStep: { signInStep: "CONFIRM_SIGN_UP" },
+    } as Awaited<ReturnType<typeof auth.signIn>>);
+    click("Sign in");
+    await waitFor(() => expect(alertText()).toMatch(/isn't confirmed/));
+    click("Confirm your email");
+    expect(go).toHaveBeenCalledWith({
+      name: "confirm",
+      email: "ada@example.com",
+      password: "Abcdef1!",
+    });
+  });
+
+  it("offers a retry when the network is down", async () => {
+    mocked.signIn.mockRejectedValueOnce(named("NetworkError")).mockResolvedValueOnce(signedIn);
+    click("Sign in");
+    await waitFor(() => expect(alertText()).toMatch(/Can't reach/));
+    click("Try again");
+    await waitFor(() => expect(go).toHaveBeenCalledWith({ name: "profile" }));
+  });
+
+  it("links to sign-up and forgot password", () => {
+    click("Sign up");
+    expect(go).toHaveBeenLastCalledWith({ name: "sign-up", email: "ada@example.com" });
+    click("Forgot password?");
+    expect(go).toHaveBeenLastCalledWith({ name: "forgot-password", email: "ada@example.com" });
+  });
+});
+
+describe("confirm", () => {
+  const go = vi.fn();
+
+  it("says when the code is wrong", async () => {
+    render(<Confirm go={go} initialEmail="ada@example.com" />);
+    mocked.confirmSignUp.mockRejectedValue(named("CodeMismatchException"));
+    type("Confirmation code", "123456");
+    click("Confirm");
+    await waitFor(() => expect(alertText()).toMatch(/isn't right/));
+  });
+
+  it("treats a failed trigger as confirmed and signs in with the password it was given", async () => {
+    render(<Confirm go={go} initialEmail="ada@example.com" password="Abcdef1!" />);
+    mocked.confirmSignUp.mockRejectedValue(named("UserLambdaValidationException"));
+    mocked.signIn.mockResolvedValue(signedIn);
+    type("Confirmation code", "123456");
+    click("Confirm");
+    await waitFor(() => expect(go).toHaveBeenCalledWith({ name: "profile" }));
+  });
+
+  it("resends the code", async () => {
+    render(<Confirm go={go} initialEmail="ada@example.com" />);
+    mocked.resendSignUpCode.mockResolvedValue(
+      {} as Awaited<ReturnType<typeof auth.resendSignUpCode>>,
+    );
+    click("Resend code");
+    await waitFor(() => expect(screen.getByRole("status").textContent).toMatch(/new code/));
+    expect(mocked.resendSignUpCode).toHaveBeenCalledWith({ username: "ada@example.com" });
+  });
+});
+
+describe("forgot password", () => {
+  it("requests a code, then sets the new password and signs in", async () => {
+    const go = vi.fn();
+    render(<ForgotPassword go={go} initialEmail="ada@example.com" />);
+    mocked.resetPassword.mockResolvedValue({} as Awaited<ReturnType<typeof auth.resetPassword>>);
+    click("Send code");
+    await screen.findByLabelText("Confirmation code");
+    mocked.confirmResetPassword.mockRejectedValueOnce(named("ExpiredCodeException"));
+    type("Confirmation code", "111111");
+    type("New password", "Newpass1!");
+    click("Reset password");
+    await waitFor(() => expect(alertText()).toMatch(/expired/));
+    mocked.confirmResetPassword.mockResolvedValue();
+    mocked.signIn.mockResolvedValue(signedIn);
+    click("Reset password");
+    await waitFor(() => expect(go).toHaveBeenCalledWith({ name: "profile" }));
+    expect(mocked.confirmResetPassword).toHaveBeenLastCalledWith({
+      username: "ada@example.com",
+      confirmationCode: "111111",
+      newPassword: "Newpass1!",
+    });
+  });
+});
