@@ -98,6 +98,20 @@ function withTokenMetadata<T extends Partial<Tokens>>(tokens: T) {
   return { ...tokens, ExpiresIn: expiresIn, TokenType: "Bearer" };
 }
 
+/** cognito-local answers a wrong password with InvalidPasswordException; Cognito does not say which part was wrong. */
+async function passwordFlow<T>(result: Promise<T>): Promise<T> {
+  try {
+    return await result;
+  } catch (error) {
+    if (error instanceof CognitoError && error.code === "InvalidPasswordException")
+      throw incorrect();
+    if (error instanceof NotAuthorizedError && error.message === "User not authorized") {
+      throw incorrect();
+    }
+    throw error;
+  }
+}
+
 /**
  * InitiateAuth, RespondToAuthChallenge and GetTokensFromRefreshToken:
  * USER_SRP_AUTH with its PASSWORD_VERIFIER challenge, the client's
@@ -238,8 +252,11 @@ export function authTargets(services: Services, delegate: Router) {
         AuthenticationResult: await refresh(ctx, req.ClientId, req.AuthParameters?.REFRESH_TOKEN),
       };
     }
-    return delegate("InitiateAuth")(ctx, req);
+    return passwordFlow(delegate("InitiateAuth")(ctx, req));
   };
+
+  const AdminInitiateAuth: Route = async (ctx, req: InitiateAuthRequest) =>
+    passwordFlow(delegate("AdminInitiateAuth")(ctx, req));
 
   const RespondToAuthChallenge: Route = async (ctx, req: RespondToAuthChallengeRequest) => {
     const client = await appClient(services, ctx, req.ClientId);
@@ -256,5 +273,5 @@ export function authTargets(services: Services, delegate: Router) {
     return { AuthenticationResult: await refresh(ctx, req.ClientId, req.RefreshToken) };
   };
 
-  return { InitiateAuth, RespondToAuthChallenge, GetTokensFromRefreshToken };
+  return { InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge, GetTokensFromRefreshToken };
 }

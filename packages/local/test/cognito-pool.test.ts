@@ -1,0 +1,280 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  AdminGetUserCommand,
+  ConfirmSignUpCommand,
+  DescribeUserPoolClientCommand,
+  DescribeUserPoolCommand,
+  ListUsersCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { Amplify } from "aws-amplify";
+import { signIn, signOut } from "aws-amplify/auth";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type MailMessage, startMailboxServer } from "../src/mailbox";
+import {
+  failure,
+  type Harness,
+  latestCode,
+  PASSWORD,
+  signUp,
+  signUpAndConfirm,
+  startHarness,
+  uniqueEmail,
+} from "./cognito-harness";
+
+let h: Harness;
+let startMs = 0;
+
+beforeAll(async () => {
+  const started = performance.now();
+  h = await startHarness();
+  startMs = performance.now() - started;
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+function configureAmplify() {
+  Amplify.configure({
+    Auth: {
+      Cognito: {
+        userPoolId: h.pool.userPoolId,
+        userPoolClientId: h.pool.userPoolClientId,
+        userPoolEndpoint: h.pool.endpoint,
+        loginWith: { email: true },
+      },
+    },
+  });
+}
+
+function percentile(values: number[], p: number) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+describe("the pool's settings", () => {
+  it("is created from UserPoolSettings: email as username, password policy, web client flows", async () => {
+    const { UserPool } = await h.client.send(
+      new DescribeUserPoolCommand({ UserPoolId: h.pool.userPoolId }),
+    );
+    expect(UserPool?.Name).toBe("userprofile-local");
+    expect(UserPool?.UsernameAttributes).toEqual(["email"]);
+    expect(UserPool?.Policies?.PasswordPolicy).toMatchObject({
+      MinimumLength: 8,
+      RequireLowercase: true,
+      RequireUppercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+    });
+    const { UserPoolClient } = await h.client.send(
+      new DescribeUserPoolClientCommand({
+        UserPoolId: h.pool.userPoolId,
+        ClientId: h.pool.userPoolClientId,
+      }),
+    );
+    expect(UserPoolClient?.ExplicitAuthFlows).toEqual([
+      "ALLOW_USER_SRP_AUTH",
+      "ALLOW_REFRESH_TOKEN_AUTH",
+    ]);
+    expect(UserPoolClient?.ClientSecret).toBeUndefined();
+  });
+
+  it.each([
+    ["Sh0rt!", "Password not long enough"],
+    ["alllower-case-1", "Password must have uppercase characters"],
+    ["ALLUPPER-CASE-1", "Password must have lowercase characters"],
+    ["No-Numbers-Here", "Password must have numeric characters"],
+    ["NoSymbols12345", "Password must have symbol characters"],
+  ])("rejects %s on SignUp: %s", async (password, reason) => {
+    const email = uniqueEmail("policy");
+    const error = await failure(signUp(h, email, {}, password));
+    expect(error).toEqual({
+      name: "InvalidPasswordException",
+      message: `Password did not conform with policy: ${reason}`,
+    });
+    expect(h.mailbox.messagesFor(email)).toEqual([]);
+  });
+
+  it("rejects a password under 6 characters as an invalid parameter, as the API does", async () => {
+    const error = await failure(signUp(h, uniqueEmail("tiny"), {}, "Aa1!"));
+    expect(error.name).toBe("InvalidParameterException");
+  });
+
+  it("uses the email as username and the sub as the stored Username", async () => {
+    expect((await failure(signUp(h, "not-an-email"))).name).toBe("InvalidParameterException");
+    const email = uniqueEmail("alias");
+    const { UserSub } = await signUp(h, email);
+    const user = await h.client.send(
+      new AdminGetUserCommand({ UserPoolId: h.pool.userPoolId, Username: email }),
+    );
+    expect(user.Username).toBe(UserSub);
+    expect((await failure(signUp(h, email))).name).toBe("UsernameExistsException");
+  });
+
+  it("serves the JWKS and a discovery document at the issuer", async () => {
+    expect(h.pool.issuer).toBe(`${h.pool.endpoint}/${h.pool.userPoolId}`);
+    expect(h.pool.jwksUrl).toBe(`${h.pool.issuer}/.well-known/jwks.json`);
+    const jwks = (await (await fetch(h.pool.jwksUrl)).json()) as { keys: { kid: string }[] };
+    expect(jwks.keys[0]?.kid).toBeTruthy();
+    const discovery = await (
+      await fetch(`${h.pool.issuer}/.well-known/openid-configuration`)
+    ).json();
+    expect(discovery).toMatchObject({ issuer: h.pool.issuer, jwks_uri: h.pool.jwksUrl });
+  });
+});
+
+describe("the mailbox", () => {
+  it("records every code, prints a line for each and serves them over HTTP, oldest first", async () => {
+    const server = await startMailboxServer(h.mailbox, { port: 0 });
+    try {
+      const email = uniqueEmail("mail+tag");
+      await signUp(h, email);
+      const signupCode = latestCode(h.mailbox, email);
+      await h.client.send(
+        new ConfirmSignUpCommand({
+          ClientId: h.pool.userPoolClientId,
+          Username: email,
+          ConfirmationCode: signupCode,
+        }),
+      );
+      const { ForgotPasswordCommand } = await import("@aws-sdk/client-cognito-identity-provider");
+      await h.client.send(
+        new ForgotPasswordCommand({ ClientId: h.pool.userPoolClientId, Username: email }),
+      );
+
+      const response = await fetch(`${server.url}/${encodeURIComponent(email.toUpperCase())}`, {
+        headers: { Origin: "http://localhost:5173" },
+      });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("access-control-allow-origin")).toBe("*");
+      const messages = (await response.json()) as MailMessage[];
+      expect(messages.map(({ to, kind }) => ({ to, kind }))).toEqual([
+        { to: email, kind: "signup" },
+        { to: email, kind: "forgot-password" },
+      ]);
+      expect(messages[0]?.code).toBe(signupCode);
+      expect(messages.every((message) => /^\d{6}$/.test(message.code))).toBe(true);
+      expect(Date.parse(messages[0]?.sentAt ?? "")).toBeLessThanOrEqual(
+        Date.parse(messages[1]?.sentAt ?? ""),
+      );
+      expect(h.logs).toContain(`mailbox: signup code for ${email}: ${signupCode}`);
+
+      const unknown = await fetch(`${server.url}/${encodeURIComponent("nobody@example.com")}`);
+      expect(await unknown.json()).toEqual([]);
+      const preflight = await fetch(`${server.url}/x`, {
+        method: "OPTIONS",
+        headers: {
+          Origin: "http://localhost:5173",
+          "Access-Control-Request-Method": "GET",
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get("access-control-allow-methods")).toContain("GET");
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe("load and persistence", () => {
+  it("keeps all 50 users of 50 concurrent sign-ups and confirmations, with an intact file", async () => {
+    const poolFile = join(h.dataDir, "db", `${h.pool.userPoolId}.json`);
+    let reading = true;
+    let reads = 0;
+    const reader = (async () => {
+      while (reading) {
+        JSON.parse(await readFile(poolFile, "utf8"));
+        reads += 1;
+      }
+    })();
+
+    const emails = Array.from({ length: 50 }, () => uniqueEmail("load"));
+    const latencies: number[] = [];
+    const before = h.lambda.invocations.length;
+    const started = performance.now();
+    await Promise.all(
+      emails.map(async (email) => {
+        const t0 = performance.now();
+        await signUpAndConfirm(h, email);
+        latencies.push(performance.now() - t0);
+      }),
+    );
+    const total = performance.now() - started;
+    reading = false;
+    await reader;
+
+    const users = await h.client.send(
+      new ListUsersCommand({
+        UserPoolId: h.pool.userPoolId,
+        Filter: 'cognito:user_status = "CONFIRMED"',
+      }),
+    );
+    const confirmed = new Set(
+      (users.Users ?? []).flatMap(
+        (user) => user.Attributes?.filter((a) => a.Name === "email").map((a) => a.Value) ?? [],
+      ),
+    );
+    expect(emails.filter((email) => confirmed.has(email))).toHaveLength(50);
+    expect(h.lambda.invocations.length - before).toBe(50);
+    expect(reads).toBeGreaterThan(0);
+
+    await h.restart();
+    const onDisk = JSON.parse(await readFile(poolFile, "utf8")) as {
+      Users: Record<string, { Attributes: { Name: string; Value: string }[]; UserStatus: string }>;
+    };
+    const persisted = Object.values(onDisk.Users).filter(
+      (user) =>
+        user.UserStatus === "CONFIRMED" &&
+        emails.includes(user.Attributes.find((a) => a.Name === "email")?.Value ?? ""),
+    );
+    expect(persisted).toHaveLength(50);
+    h.logs.push(
+      `measure: 50 concurrent sign-up+confirm in ${total.toFixed(0)} ms; per flow p50 ${percentile(latencies, 50).toFixed(1)} ms, p95 ${percentile(latencies, 95).toFixed(1)} ms`,
+    );
+  });
+
+  it("keeps the pool id, client id and users across a restart; they still sign in with SRP", async () => {
+    const email = uniqueEmail("restart");
+    await signUpAndConfirm(h, email);
+    const { userPoolId, userPoolClientId } = h.pool;
+    await h.restart();
+    expect(h.pool.userPoolId).toBe(userPoolId);
+    expect(h.pool.userPoolClientId).toBe(userPoolClientId);
+    configureAmplify();
+    const result = await signIn({ username: email, password: PASSWORD });
+    expect(result.isSignedIn).toBe(true);
+    await signOut();
+  });
+
+  it("measures start, sign-up+confirm and SRP sign-in", async () => {
+    const sequential: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t0 = performance.now();
+      await signUpAndConfirm(h, uniqueEmail("measure"));
+      sequential.push(performance.now() - t0);
+    }
+    configureAmplify();
+    const email = uniqueEmail("measure-srp");
+    await signUpAndConfirm(h, email);
+    const srp: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      await signIn({ username: email, password: PASSWORD });
+      srp.push(performance.now() - t0);
+      await signOut();
+    }
+    const restartStarted = performance.now();
+    await h.restart();
+    const restartMs = performance.now() - restartStarted;
+    const report = [
+      `first start (fresh data dir, incl. lambda stub) ${startMs.toFixed(0)} ms`,
+      `restart on existing data ${restartMs.toFixed(0)} ms`,
+      `sign-up+confirm sequential p50 ${percentile(sequential, 50).toFixed(1)} ms`,
+      `Amplify SRP signIn p50 ${percentile(srp, 50).toFixed(0)} ms`,
+    ];
+    for (const line of h.logs.filter((l) => l.startsWith("measure:"))) report.push(line);
+    process.stdout.write(`${report.map((line) => `  ${line}`).join("\n")}\n`);
+    expect(startMs).toBeLessThan(5_000);
+  });
+});
