@@ -1,15 +1,14 @@
 import { rm } from "node:fs/promises";
 import { localConfig } from "./config";
 import { PortInUseError } from "./net";
-import { outputsFile } from "./paths";
 import { startLocalStack } from "./stack";
 
 const command = process.argv[2] ?? "start";
 
 if (command === "reset") {
-  const { dataDir } = localConfig();
+  const { dataDir, outputsFile } = localConfig();
   await rm(dataDir, { recursive: true, force: true });
-  await rm(outputsFile, { force: true });
+  if (outputsFile) await rm(outputsFile, { force: true });
   console.log(`Local data wiped (${dataDir}).`);
 } else if (command === "start") {
   await start();
@@ -39,7 +38,7 @@ async function start() {
       `  Mailbox      ${outputs.mailboxUrl}/<email>   (confirmation codes also print here)`,
       `  User pool    ${outputs.cognitoEndpoint}  ${outputs.userPoolId} / client ${outputs.userPoolClientId}`,
       `  DynamoDB     ${outputs.dynamodbEndpoint}  table ${outputs.usersTable}`,
-      `  Outputs      ${outputsFile}`,
+      `  Outputs      ${config.outputsFile}`,
       "Ctrl-C stops everything; data stays until `pnpm reset:local`.",
       "",
     ]

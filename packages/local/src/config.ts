@@ -1,4 +1,4 @@
-import { localDir } from "./paths";
+import { localDir, outputsFile } from "./paths";
 
 function port(variable: string, fallback: number) {
   const value = process.env[variable];
@@ -26,6 +26,8 @@ export function localConfig() {
     /** Set to "false" to run only the backend (tests that don't need the browser app). */
     web: process.env.LOCAL_WEB !== "false",
     dataDir: process.env.LOCAL_DATA_DIR || `${localDir}/data`,
+    /** Written when the stack is ready, removed when it stops; null writes none. */
+    outputsFile: (process.env.LOCAL_OUTPUTS_FILE || outputsFile) as string | null,
     buildDir: `${localDir}/build`,
   };
 }

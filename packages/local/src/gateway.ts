@@ -13,7 +13,12 @@ export interface GatewayOptions {
   functionFor: (route: ApiRoute) => string;
   lambda: Pick<LambdaService, "invoke">;
   jwt: { issuer: string; jwksUrl: string; audiences: string[] };
-  cors: { allowOrigins: string[]; allowMethods: string[]; allowHeaders: string[]; maxAgeSeconds: number };
+  cors: {
+    allowOrigins: string[];
+    allowMethods: string[];
+    allowHeaders: string[];
+    maxAgeSeconds: number;
+  };
 }
 
 export interface Gateway {
@@ -39,7 +44,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     try {
       const { payload } = await jwtVerify(token, jwks, { issuer: options.jwt.issuer });
       const audiences = [payload.aud, payload.client_id].flat().filter(Boolean);
-      if (!audiences.some((audience) => options.jwt.audiences.includes(String(audience)))) return null;
+      if (!audiences.some((audience) => options.jwt.audiences.includes(String(audience))))
+        return null;
       return payload;
     } catch {
       return null;
@@ -116,7 +122,11 @@ function stringClaims(payload: JWTPayload): Record<string, string> {
   return Object.fromEntries(
     Object.entries(payload).map(([key, value]) => [
       key,
-      Array.isArray(value) ? `[${value.join(" ")}]` : typeof value === "string" ? value : JSON.stringify(value),
+      Array.isArray(value)
+        ? `[${value.join(" ")}]`
+        : typeof value === "string"
+          ? value
+          : JSON.stringify(value),
     ]),
   );
 }
@@ -173,12 +183,18 @@ function payloadV2(
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    ...(body.length ? { body: isText ? text : body.toString("base64"), isBase64Encoded: !isText } : { isBase64Encoded: false }),
+    ...(body.length
+      ? { body: isText ? text : body.toString("base64"), isBase64Encoded: !isText }
+      : { isBase64Encoded: false }),
   };
 }
 
 /** Payload 2.0 response rules: a structured result, or any other value sent as JSON with 200. */
-function writeResult(response: ServerResponse, payload: unknown, corsHeaders: Record<string, string>) {
+function writeResult(
+  response: ServerResponse,
+  payload: unknown,
+  corsHeaders: Record<string, string>,
+) {
   if (payload && typeof payload === "object" && "statusCode" in payload) {
     const result = payload as {
       statusCode: number;

@@ -54,7 +54,11 @@ class FunctionRunner {
   private generation = 0;
   private buildError?: string;
   private ready!: Promise<void>;
-  private worker?: { generation: number; thread: Worker; pending: Map<string, (r: WorkerReply) => void> };
+  private worker?: {
+    generation: number;
+    thread: Worker;
+    pending: Map<string, (r: WorkerReply) => void>;
+  };
 
   constructor(
     readonly name: string,
@@ -240,7 +244,10 @@ export async function startLambda(options: {
     if (!runner) {
       return {
         ok: false,
-        error: { errorType: "ResourceNotFoundException", errorMessage: `Function not found: ${name}` },
+        error: {
+          errorType: "ResourceNotFoundException",
+          errorMessage: `Function not found: ${name}`,
+        },
       };
     }
     const result = await runner.invoke(event);

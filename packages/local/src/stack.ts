@@ -1,6 +1,5 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { UsersTable } from "@userprofile/core/users-table";
-import { apiFunctionDefaults, postConfirmationFunction } from "@userprofile/functions/definitions";
 import {
   type ApiRoute,
   apiRoutes,
@@ -8,13 +7,13 @@ import {
   corsAllowMethods,
   devOrigins,
 } from "@userprofile/functions/api/routes";
+import { apiFunctionDefaults, postConfirmationFunction } from "@userprofile/functions/definitions";
 import { startCognito } from "./cognito/index";
 import type { LocalConfig } from "./config";
 import { ensureUsersTable, localCredentials, localDynamoDBClient, startDynamoDB } from "./dynamodb";
 import { startGateway } from "./gateway";
 import { type LocalFunction, startLambda } from "./lambda";
 import { Mailbox, startMailboxServer } from "./mailbox";
-import { outputsFile } from "./paths";
 import { startWebDevServer } from "./web";
 
 export interface LocalOutputs {
@@ -51,12 +50,10 @@ export async function startLocalStack(
      * inject faults (e.g. an unreachable DynamoDB endpoint for the trigger).
      */
     functionEnvironment?: Record<string, Record<string, string>>;
-    /** Where outputs.json goes; null to write none (a second stack in tests). */
-    outputsFile?: string | null;
   } = {},
 ): Promise<LocalStack> {
   const log = options.log ?? (() => {});
-  const outputsPath = options.outputsFile === undefined ? outputsFile : options.outputsFile;
+  const outputsPath = config.outputsFile;
   if (outputsPath) await rm(outputsPath, { force: true });
   await mkdir(config.dataDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];

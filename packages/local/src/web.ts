@@ -1,5 +1,6 @@
-import { createServer } from "vite";
-import { PortInUseError } from "./net";
+import { createServer as createHttpServer } from "node:http";
+import { createServer as createViteServer } from "vite";
+import { close, listen } from "./net";
 import { repoRoot } from "./paths";
 
 export interface WebDevServer {
@@ -9,7 +10,9 @@ export interface WebDevServer {
 
 /**
  * The Vite dev server of packages/web, in this process (so it cannot outlive
- * the stack), with the same VITE_ settings the deployed build gets.
+ * the stack), with the same VITE_ settings the deployed build gets. Vite runs
+ * in middleware mode behind our own HTTP server: a standalone Vite server
+ * would install its own SIGTERM handler and exit before the rest stops.
  */
 export async function startWebDevServer(options: {
   port: number;
@@ -17,21 +20,27 @@ export async function startWebDevServer(options: {
 }): Promise<WebDevServer> {
   const webDir = `${repoRoot}packages/web`;
   Object.assign(process.env, options.environment);
-  const server = await createServer({
+  const http = createHttpServer();
+  const vite = await createViteServer({
     root: webDir,
     configFile: `${webDir}/vite.config.ts`,
     logLevel: "warn",
     clearScreen: false,
-    server: { port: options.port, strictPort: true, host: "localhost" },
+    appType: "spa",
+    server: { middlewareMode: true, hmr: { server: http } },
   });
+  http.on("request", vite.middlewares);
   try {
-    await server.listen();
+    const port = await listen(http, options.port, "localhost", "LOCAL_WEB_PORT");
+    return {
+      url: `http://localhost:${port}`,
+      stop: async () => {
+        await vite.close();
+        await close(http);
+      },
+    };
   } catch (error) {
-    await server.close();
-    if ((error as Error).message?.includes("already in use")) {
-      throw new PortInUseError(options.port, "LOCAL_WEB_PORT");
-    }
+    await vite.close();
     throw error;
   }
-  return { url: `http://localhost:${options.port}`, stop: () => server.close() };
 }

@@ -1,0 +1,332 @@
+import { createRequire } from "node:module";
+import {
+  AdminGetUserCommand,
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  CreateUserPoolClientCommand,
+  ForgotPasswordCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { ScanCommand } from "@aws-sdk/client-dynamodb";
+import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  api,
+  confirm,
+  errorName,
+  latestCode,
+  mailFor,
+  PASSWORD,
+  rawItem,
+  signUp,
+  signUpAndConfirm,
+  uniqueEmail,
+} from "./flows";
+import { srpSignIn, startTarget, type Target, useAmplify } from "./target";
+
+let target: Target;
+
+beforeAll(async () => {
+  target = await startTarget();
+  useAmplify(target);
+});
+
+afterAll(async () => {
+  await target?.stop();
+});
+
+describe("sign-up → trigger → profile", () => {
+  it("stores exactly the seed's attributes, and the API serves them to ID and access tokens", async () => {
+    const email = uniqueEmail("names");
+    const sub = await signUp(target, email, { given_name: "Ada", family_name: "Lovelace" });
+    expect(await rawItem(target, sub)).toBeUndefined();
+    await confirm(target, email);
+
+    const item = await rawItem(target, sub);
+    expect(Object.keys(item ?? {}).sort()).toEqual(
+      ["CreatedAt", "Email", "UpdatedAt", "UserID", "firstName", "lastName"].sort(),
+    );
+    expect(item).toMatchObject({
+      UserID: { S: sub },
+      Email: { S: email },
+      firstName: { S: "Ada" },
+      lastName: { S: "Lovelace" },
+    });
+    expect(new Date(item?.CreatedAt?.S ?? "").toISOString()).toBe(item?.CreatedAt?.S);
+
+    const { idToken, accessToken } = await srpSignIn(email, PASSWORD);
+    const expected = {
+      userId: sub,
+      email,
+      firstName: "Ada",
+      lastName: "Lovelace",
+      createdAt: item?.CreatedAt?.S,
+      updatedAt: item?.UpdatedAt?.S,
+    };
+    const withId = await api(target, "GET", "/me", { token: idToken });
+    expect(withId).toMatchObject({ status: 200, body: expected });
+    const withAccess = await api(target, "GET", "/me", { token: accessToken });
+    expect(withAccess).toMatchObject({ status: 200, body: expected });
+  });
+
+  it("works with email and password only", async () => {
+    const email = uniqueEmail("nonames");
+    const sub = await signUpAndConfirm(target, email);
+    expect(Object.keys((await rawItem(target, sub)) ?? {}).sort()).toEqual([
+      "CreatedAt",
+      "Email",
+      "UpdatedAt",
+      "UserID",
+    ]);
+    const { idToken } = await srpSignIn(email, PASSWORD);
+    expect((await api(target, "GET", "/me", { token: idToken })).body).toMatchObject({
+      firstName: null,
+      lastName: null,
+    });
+  });
+
+  it("a replayed confirmation is refused and does not overwrite the profile", async () => {
+    const email = uniqueEmail("replay");
+    const sub = await signUpAndConfirm(target, email, { given_name: "First" });
+    const before = await rawItem(target, sub);
+    const code = await latestCode(target, email, "signup");
+    const replay = target.cognito.send(
+      new ConfirmSignUpCommand({
+        ClientId: target.userPoolClientId,
+        Username: email,
+        ConfirmationCode: code,
+      }),
+    );
+    expect(await errorName(replay)).toBe("NotAuthorizedException");
+    expect(await rawItem(target, sub)).toEqual(before);
+  });
+
+  it("a password reset leaves the profile untouched", async () => {
+    const email = uniqueEmail("reset");
+    const sub = await signUpAndConfirm(target, email, { given_name: "Kept" });
+    const { idToken } = await srpSignIn(email, PASSWORD);
+    await api(target, "PATCH", "/me", {
+      token: idToken,
+      body: JSON.stringify({ lastName: "Edited" }),
+    });
+    const before = await rawItem(target, sub);
+
+    await target.cognito.send(
+      new ForgotPasswordCommand({ ClientId: target.userPoolClientId, Username: email }),
+    );
+    const newPassword = "An0ther-Secret!";
+    await target.cognito.send(
+      new ConfirmForgotPasswordCommand({
+        ClientId: target.userPoolClientId,
+        Username: email,
+        ConfirmationCode: await latestCode(target, email, "forgot-password"),
+        Password: newPassword,
+      }),
+    );
+    expect(await rawItem(target, sub)).toEqual(before);
+    expect(await errorName(srpSignIn(email, PASSWORD))).toBe("NotAuthorizedException");
+    await srpSignIn(email, newPassword);
+  });
+
+  it("50 concurrent sign-ups give exactly 50 profiles", async () => {
+    const emails = Array.from({ length: 50 }, (_, i) => uniqueEmail(`crowd${i}`));
+    const subs = await Promise.all(emails.map((email) => signUpAndConfirm(target, email)));
+    expect(new Set(subs).size).toBe(50);
+    const items = await Promise.all(subs.map((sub) => rawItem(target, sub)));
+    expect(items.filter(Boolean)).toHaveLength(50);
+    const { Items = [] } = await target.dynamodb.send(
+      new ScanCommand({ TableName: target.usersTable }),
+    );
+    const ours = Items.filter((item) => subs.includes(item.UserID?.S ?? ""));
+    expect(ours).toHaveLength(50);
+  });
+});
+
+describe("the mailbox", () => {
+  it("lists every code sent to an address, oldest first, and [] for strangers", async () => {
+    const email = uniqueEmail("mail");
+    await signUp(target, email);
+    const mail = await mailFor(target, email);
+    expect(mail).toEqual([
+      {
+        to: email,
+        kind: "signup",
+        code: expect.stringMatching(/^\d{6}$/),
+        sentAt: expect.any(String),
+      },
+    ]);
+    expect(await mailFor(target, uniqueEmail("nobody"))).toEqual([]);
+  });
+});
+
+describe("the profile API", () => {
+  let idToken: string;
+  let sub: string;
+  const email = uniqueEmail("api");
+
+  beforeAll(async () => {
+    sub = await signUpAndConfirm(target, email, { given_name: "Grace" });
+    ({ idToken } = await srpSignIn(email, PASSWORD));
+  });
+
+  it("PATCH updates names and bumps UpdatedAt without a second item", async () => {
+    const before = await rawItem(target, sub);
+    const result = await api(target, "PATCH", "/me", {
+      token: idToken,
+      body: JSON.stringify({ firstName: "  Grace B. ", lastName: "Hopper" }),
+    });
+    expect(result).toMatchObject({
+      status: 200,
+      body: {
+        userId: sub,
+        firstName: "Grace B.",
+        lastName: "Hopper",
+        createdAt: before?.CreatedAt?.S,
+      },
+    });
+    expect(result.body?.updatedAt).not.toBe(before?.UpdatedAt?.S);
+    const cleared = await api(target, "PATCH", "/me", {
+      token: idToken,
+      body: JSON.stringify({ lastName: null }),
+    });
+    expect(cleared.body).toMatchObject({ firstName: "Grace B.", lastName: null });
+  });
+
+  it.each([
+    ["non-JSON", "{oops", "invalid_json"],
+    ["an unknown field", JSON.stringify({ role: "admin" }), "unknown_field"],
+    ["a wrong type", JSON.stringify({ firstName: 7 }), "invalid_type"],
+    ["an empty name", JSON.stringify({ firstName: "" }), "invalid_length"],
+    ["a 5 KB body", JSON.stringify({ firstName: "a".repeat(5000) }), "body_too_large"],
+  ])("PATCH with %s → 400", async (_, body, code) => {
+    const result = await api(target, "PATCH", "/me", { token: idToken, body });
+    expect(result.status).toBe(400);
+    expect(result.headers.get("content-type")).toContain("application/json");
+    expect(result.body).toEqual({ error: { code, message: expect.any(String) } });
+  });
+
+  it("answers unknown routes and wrong methods with a JSON 404", async () => {
+    for (const [method, path] of [
+      ["GET", "/nope"],
+      ["POST", "/me"],
+      ["PUT", "/me"],
+    ] as const) {
+      const result = await api(target, method, path, { token: idToken });
+      expect(result.status).toBe(404);
+      expect(result.body).toEqual({ message: "Not Found" });
+    }
+  });
+
+  it("answers CORS preflights for the web origin, listing authorization explicitly", async () => {
+    const preflight = await fetch(`${target.apiUrl}/me`, {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://localhost:5173",
+        "access-control-request-method": "PATCH",
+        "access-control-request-headers": "authorization,content-type",
+      },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+    expect(preflight.headers.get("access-control-allow-headers")?.split(",")).toEqual(
+      expect.arrayContaining(["authorization", "content-type"]),
+    );
+    expect(preflight.headers.get("access-control-allow-methods")).toContain("PATCH");
+    const foreign = await fetch(`${target.apiUrl}/me`, {
+      method: "OPTIONS",
+      headers: { origin: "https://evil.example", "access-control-request-method": "GET" },
+    });
+    expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("the JWT authorizer", () => {
+  let idToken: string;
+  const email = uniqueEmail("jwt");
+
+  beforeAll(async () => {
+    await signUpAndConfirm(target, email);
+    ({ idToken } = await srpSignIn(email, PASSWORD));
+  });
+
+  const expect401 = async (headers: Record<string, string>) => {
+    const result = await api(target, "GET", "/me", { headers });
+    expect(result).toMatchObject({ status: 401, body: { message: "Unauthorized" } });
+  };
+
+  it("rejects a missing or malformed token", async () => {
+    await expect401({});
+    await expect401({ authorization: "Bearer not-a-jwt" });
+    await expect401({ authorization: "Basic dXNlcjpwYXNz" });
+  });
+
+  it("rejects a token whose signature was tampered with", async () => {
+    const [header, payload, signature] = idToken.split(".") as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString());
+    const forgedPayload = Buffer.from(JSON.stringify({ ...claims, sub: "someone-else" })).toString(
+      "base64url",
+    );
+    await expect401({ authorization: `Bearer ${header}.${forgedPayload}.${signature}` });
+    const flipped = signature.startsWith("A") ? `B${signature.slice(1)}` : `A${signature.slice(1)}`;
+    await expect401({ authorization: `Bearer ${header}.${payload}.${flipped}` });
+  });
+
+  it.runIf(process.env.TARGET_OUTPUTS === undefined)(
+    "rejects an expired token signed by the pool's own key",
+    async () => {
+      // The emulator signs with a key shipped inside cognito-local; minting with
+      // it isolates the expiry check from the signature check.
+      const require = createRequire(import.meta.url);
+      const { jwk } = require("cognito-local/lib/keys/cognitoLocal.private.json") as { jwk: JWK };
+      const key = await importJWK(jwk, "RS256");
+      const claims = decodeJwt(idToken);
+      const past = Math.floor(Date.now() / 1000) - 3600;
+      const expired = await new SignJWT({ ...claims, iat: past - 3600, exp: past })
+        .setProtectedHeader(decodeProtectedHeader(idToken) as { alg: string; kid: string })
+        .sign(key);
+      await expect401({ authorization: `Bearer ${expired}` });
+      const fresh = await new SignJWT({ ...claims, exp: Math.floor(Date.now() / 1000) + 600 })
+        .setProtectedHeader(decodeProtectedHeader(idToken) as { alg: string; kid: string })
+        .sign(key);
+      expect((await api(target, "GET", "/me", { token: fresh })).status).toBe(200);
+    },
+  );
+
+  it("rejects a token issued to another app client of the same pool", async () => {
+    const { UserPoolClient } = await target.cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: target.userPoolId,
+        ClientName: `other-${Date.now()}`,
+        ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      }),
+    );
+    useAmplify({ ...target, userPoolClientId: UserPoolClient?.ClientId as string });
+    try {
+      const other = await srpSignIn(email, PASSWORD);
+      await expect401({ authorization: `Bearer ${other.idToken}` });
+      await expect401({ authorization: `Bearer ${other.accessToken}` });
+    } finally {
+      useAmplify(target);
+    }
+  });
+});
+
+describe("DELETE /me", () => {
+  it("deletes the profile and the user, and is idempotent", async () => {
+    const email = uniqueEmail("delete");
+    const sub = await signUpAndConfirm(target, email);
+    const { idToken } = await srpSignIn(email, PASSWORD);
+    const first = await api(target, "DELETE", "/me", { token: idToken });
+    expect(first.status).toBe(204);
+    expect(await rawItem(target, sub)).toBeUndefined();
+    expect(
+      await errorName(
+        target.cognito.send(
+          new AdminGetUserCommand({ UserPoolId: target.userPoolId, Username: sub }),
+        ),
+      ),
+    ).toBe("UserNotFoundException");
+    expect((await api(target, "DELETE", "/me", { token: idToken })).status).toBe(204);
+    expect(await errorName(srpSignIn(email, PASSWORD))).toMatch(/NotAuthorized|UserNotFound/);
+    expect((await api(target, "GET", "/me", { token: idToken })).status).toBe(404);
+  });
+});

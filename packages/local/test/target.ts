@@ -1,0 +1,139 @@
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { Amplify } from "aws-amplify";
+import { fetchAuthSession, signIn, signOut } from "aws-amplify/auth";
+import { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
+import type { LocalConfig } from "../src/config";
+import { localCredentials } from "../src/dynamodb";
+import { type LocalStack, startLocalStack } from "../src/stack";
+
+/**
+ * What the integration suite runs against. By default a fresh local stack on
+ * free ports; with TARGET_OUTPUTS=<file> a deployed stage (a JSON file with
+ * region, userPoolId, userPoolClientId, apiUrl, usersTable, e.g. written from
+ * `sst deploy` outputs) using the AWS credentials of the environment.
+ */
+export interface Target {
+  kind: "local" | "deployed";
+  region: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  apiUrl: string;
+  usersTable: string;
+  mailboxUrl?: string;
+  cognitoEndpoint?: string;
+  cognito: CognitoIdentityProviderClient;
+  dynamodb: DynamoDBClient;
+  local?: { stack: LocalStack; config: LocalConfig };
+  stop(): Promise<void>;
+}
+
+export function localTestConfig(dataDir: string): LocalConfig {
+  return {
+    region: "eu-central-1",
+    host: "127.0.0.1",
+    ports: { dynamodb: 0, cognito: 0, lambda: 0, api: 0, mailbox: 0, web: 0 },
+    web: false,
+    dataDir,
+    buildDir: join(dataDir, "build"),
+    outputsFile: null,
+  };
+}
+
+export async function startLocalTarget(
+  options: {
+    dataDir?: string;
+    functionEnvironment?: Record<string, Record<string, string>>;
+    keepData?: boolean;
+  } = {},
+): Promise<Target> {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "local-stack-")));
+  const config = localTestConfig(dataDir);
+  const stack = await startLocalStack(
+    config,
+    options.functionEnvironment ? { functionEnvironment: options.functionEnvironment } : {},
+  );
+  const { outputs } = stack;
+  const aws = { region: outputs.region, credentials: localCredentials };
+  const cognito = new CognitoIdentityProviderClient({ ...aws, endpoint: outputs.cognitoEndpoint });
+  const dynamodb = new DynamoDBClient({ ...aws, endpoint: outputs.dynamodbEndpoint });
+  return {
+    kind: "local",
+    ...outputs,
+    cognito,
+    dynamodb,
+    local: { stack, config },
+    async stop() {
+      cognito.destroy();
+      dynamodb.destroy();
+      await stack.stop();
+      if (!options.keepData) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startTarget(): Promise<Target> {
+  const file = process.env.TARGET_OUTPUTS;
+  if (!file) return startLocalTarget();
+  const outputs = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+  const required = ["region", "userPoolId", "userPoolClientId", "apiUrl", "usersTable"] as const;
+  for (const key of required) {
+    if (!outputs[key]) throw new Error(`${file} lacks "${key}"`);
+  }
+  const cognito = new CognitoIdentityProviderClient({ region: outputs.region });
+  const dynamodb = new DynamoDBClient({ region: outputs.region });
+  return {
+    kind: "deployed",
+    region: outputs.region as string,
+    userPoolId: outputs.userPoolId as string,
+    userPoolClientId: outputs.userPoolClientId as string,
+    apiUrl: (outputs.apiUrl as string).replace(/\/$/, ""),
+    usersTable: outputs.usersTable as string,
+    cognito,
+    dynamodb,
+    async stop() {
+      cognito.destroy();
+      dynamodb.destroy();
+    },
+  };
+}
+
+const tokenStore = new Map<string, string>();
+
+/** Amplify v6 in Node as the SRP client, exactly what the web app runs. */
+export function useAmplify(
+  target: Pick<Target, "userPoolId" | "userPoolClientId" | "cognitoEndpoint">,
+) {
+  Amplify.configure({
+    Auth: {
+      Cognito: {
+        userPoolId: target.userPoolId,
+        userPoolClientId: target.userPoolClientId,
+        ...(target.cognitoEndpoint ? { userPoolEndpoint: target.cognitoEndpoint } : {}),
+        loginWith: { email: true },
+      },
+    },
+  });
+  cognitoUserPoolsTokenProvider.setKeyValueStorage({
+    setItem: async (key, value) => void tokenStore.set(key, value),
+    getItem: async (key) => tokenStore.get(key) ?? null,
+    removeItem: async (key) => void tokenStore.delete(key),
+    clear: async () => tokenStore.clear(),
+  });
+}
+
+export async function srpSignIn(email: string, password: string) {
+  await signOut();
+  const result = await signIn({ username: email, password });
+  if (!result.isSignedIn) throw new Error(`Sign-in stopped at ${result.nextStep.signInStep}`);
+  const { tokens } = await fetchAuthSession();
+  const idToken = tokens?.idToken?.toString();
+  const accessToken = tokens?.accessToken?.toString();
+  if (!idToken || !accessToken) throw new Error("No tokens after sign-in");
+  await signOut();
+  return { idToken, accessToken };
+}
