@@ -119,6 +119,9 @@ class FunctionRunner {
     const reply = await new Promise<WorkerReply>((resolve) => {
       const timer = setTimeout(() => {
         worker.pending.delete(id);
+        // Lambda discards a timed-out runtime; the next invocation starts cold.
+        if (this.worker === worker) this.worker = undefined;
+        this.retireStaleWorker(worker);
         resolve({
           id,
           error: {

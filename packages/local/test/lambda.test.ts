@@ -1,0 +1,82 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LambdaService, startLambda } from "../src/lambda";
+import { repoRoot } from "../src/paths";
+
+let lambda: LambdaService;
+let sourceDir: string;
+let outDir: string;
+
+const handlerSource = (reply: string) => `
+export const handler = async (event) => ({ reply: ${JSON.stringify(reply)}, got: event, table: process.env.TABLE ?? null });
+export const fails = async () => { throw new TypeError("bad input"); };
+export const slow = () => new Promise((resolve) => setTimeout(resolve, 2000));
+`;
+
+beforeAll(async () => {
+  // Handlers are addressed relative to the repo root, as SST does.
+  sourceDir = join(repoRoot, ".local", `lambda-test-${process.pid}`);
+  await mkdir(sourceDir, { recursive: true });
+  await writeFile(join(sourceDir, "fn.ts"), handlerSource("first"));
+  outDir = await mkdtemp(join(tmpdir(), "lambda-out-"));
+  lambda = await startLambda({ port: 0, outDir });
+  const handler = (name: string) => `${relative(repoRoot, join(sourceDir, "fn"))}.${name}`;
+  await lambda.deploy({
+    Echo: { handler: handler("handler"), environment: { TABLE: "Users" }, timeoutMs: 3000 },
+    Fails: { handler: handler("fails"), environment: {}, timeoutMs: 3000 },
+    Slow: { handler: handler("slow"), environment: {}, timeoutMs: 200 },
+  });
+});
+
+afterAll(async () => {
+  await lambda?.stop();
+  await rm(sourceDir, { recursive: true, force: true });
+  await rm(outDir, { recursive: true, force: true });
+});
+
+const invokeOverHttp = (name: string, event: unknown) =>
+  fetch(`${lambda.endpoint}/2015-03-31/functions/${name}/invocations`, {
+    method: "POST",
+    body: JSON.stringify(event),
+  });
+
+describe("the local Lambda service", () => {
+  it("runs a handler with its own environment over the Invoke API", async () => {
+    const response = await invokeOverHttp("Echo", { a: 1 });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-amz-function-error")).toBeNull();
+    expect(await response.json()).toEqual({ reply: "first", got: { a: 1 }, table: "Users" });
+  });
+
+  it("signals a thrown error as AWS does", async () => {
+    const response = await invokeOverHttp("Fails", {});
+    expect(response.headers.get("x-amz-function-error")).toBe("Unhandled");
+    expect(await response.json()).toEqual({ errorType: "TypeError", errorMessage: "bad input" });
+  });
+
+  it("times a slow handler out", async () => {
+    const result = await lambda.invoke("Slow", {});
+    expect(result).toEqual({
+      ok: false,
+      error: { errorType: "Sandbox.Timedout", errorMessage: "Task timed out after 0.20 seconds" },
+    });
+  });
+
+  it("answers 404 for an unknown function", async () => {
+    expect((await invokeOverHttp("Nope", {})).status).toBe(404);
+  });
+
+  it("picks up an edited handler on the next invocation, without a restart", async () => {
+    await writeFile(join(sourceDir, "fn.ts"), handlerSource("second"));
+    let reply: unknown;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const result = await lambda.invoke("Echo", {});
+      reply = result.ok ? (result.payload as { reply: string }).reply : result.error;
+      if (reply === "second") break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(reply).toBe("second");
+  });
+});
