@@ -3,6 +3,10 @@ import { localConfig } from "./config";
 import { PortInUseError } from "./net";
 import { startLocalStack } from "./stack";
 
+// The SDK warns on every start that releases after January 2027 need Node 22;
+// the lockfile pins a release that supports Node 20, so the warning is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
 const command = process.argv[2] ?? "start";
 
 if (command === "reset") {

@@ -173,7 +173,13 @@ class FunctionRunner {
 
 /** What every Lambda sees: region, credentials for the emulators, its own name. */
 function baseEnvironment(name: string): Record<string, string> {
-  const pass = ["PATH", "HOME", "TZ", "NODE_OPTIONS"];
+  const pass = [
+    "PATH",
+    "HOME",
+    "TZ",
+    "NODE_OPTIONS",
+    "AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED",
+  ];
   return {
     ...Object.fromEntries(
       pass.flatMap((key) => (process.env[key] ? [[key, process.env[key] as string]] : [])),

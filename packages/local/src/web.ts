@@ -27,7 +27,7 @@ export async function startWebDevServer(options: {
     logLevel: "warn",
     clearScreen: false,
     appType: "spa",
-    server: { middlewareMode: true, hmr: { server: http } },
+    server: { middlewareMode: true, ws: { server: http } },
   });
   http.on("request", vite.middlewares);
   try {
