@@ -1,3 +1,4 @@
+import { signOut } from "aws-amplify/auth";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { type ApiClient, createApiClient } from "./api";
 import type { Notice } from "./components/ui";
@@ -8,7 +9,7 @@ import { ForgotPassword } from "./screens/forgot-password";
 import { Profile } from "./screens/profile";
 import { SignIn } from "./screens/sign-in";
 import { SignUp } from "./screens/sign-up";
-import { currentIdToken, hasSession, keepSessionFresh } from "./session";
+import { currentIdToken, keepSessionFresh, restoreSession } from "./session";
 
 const EXPIRED: Notice = { tone: "error", text: "Your session has expired. Please sign in again." };
 
@@ -21,15 +22,23 @@ export function App({ config, api: apiOverride }: { config: AppConfig; api?: Api
 
   useEffect(() => {
     let cancelled = false;
-    void hasSession().then((signedIn) => {
-      if (!cancelled) setRoute(signedIn ? { name: "profile" } : { name: "sign-in" });
+    void restoreSession().then((session) => {
+      if (cancelled) return;
+      if (session === "signed-in") setRoute({ name: "profile" });
+      else
+        setRoute(
+          session === "expired" ? { name: "sign-in", notice: EXPIRED } : { name: "sign-in" },
+        );
     });
     return () => {
       cancelled = true;
     };
   }, []);
 
-  const onSessionExpired = useCallback(() => setRoute({ name: "sign-in", notice: EXPIRED }), []);
+  const onSessionExpired = useCallback(() => {
+    setRoute({ name: "sign-in", notice: EXPIRED });
+    void signOut().catch(() => {});
+  }, []);
   const signedIn = route.name === "profile";
   useEffect(
     () => (signedIn ? keepSessionFresh(onSessionExpired) : undefined),

@@ -1,15 +1,31 @@
 import { fetchAuthSession } from "aws-amplify/auth";
+import { Hub } from "aws-amplify/utils";
 
 export async function currentIdToken(forceRefresh = false): Promise<string | undefined> {
   const session = await fetchAuthSession({ forceRefresh });
   return session.tokens?.idToken?.toString();
 }
 
-export async function hasSession(): Promise<boolean> {
+export type RestoredSession = "signed-in" | "signed-out" | "expired";
+
+/**
+ * Reads the stored session on start-up, refreshing it if needed. A refresh
+ * that fails for a network reason keeps the person signed in (the profile
+ * screen offers a retry); one Cognito refuses means the session expired.
+ */
+export async function restoreSession(): Promise<RestoredSession> {
+  let refreshRefused = false;
+  const stop = Hub.listen("auth", ({ payload }) => {
+    if (payload.event === "tokenRefresh_failure") refreshRefused = true;
+  });
   try {
-    return (await currentIdToken()) !== undefined;
-  } catch {
-    return false;
+    if (await currentIdToken()) return "signed-in";
+    return refreshRefused ? "expired" : "signed-out";
+  } catch (error) {
+    if ((error as { name?: string }).name === "NetworkError") return "signed-in";
+    return refreshRefused ? "expired" : "signed-out";
+  } finally {
+    stop();
   }
 }
 

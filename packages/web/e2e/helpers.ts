@@ -1,0 +1,79 @@
+import { mkdirSync } from "node:fs";
+import { expect, type Page } from "@playwright/test";
+import { type LocalOutputs, readOutputs } from "./local-stack";
+
+export function outputs(): LocalOutputs {
+  const value = readOutputs();
+  if (!value) throw new Error("The local stack is not running (.local/outputs.json is missing).");
+  return value;
+}
+
+export const PASSWORD = "Correct-horse-1";
+export const NEW_PASSWORD = "Battery-staple-2";
+
+export function newEmail(name: string): string {
+  return `${name}-${Date.now().toString(36).slice(-6)}${Math.random().toString(36).slice(2, 4)}@example.com`;
+}
+
+interface MailboxMessage {
+  to: string;
+  kind: "signup" | "resend" | "forgot-password";
+  code: string;
+  sentAt: string;
+}
+
+export async function mailbox(email: string): Promise<MailboxMessage[]> {
+  const response = await fetch(`${outputs().mailboxUrl}/${encodeURIComponent(email)}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as MailboxMessage[];
+}
+
+/** Waits for the message number `index` (0-based) sent to `email` and returns its code. */
+export async function codeFor(
+  email: string,
+  kind: MailboxMessage["kind"],
+  index = 0,
+): Promise<string> {
+  let found: MailboxMessage | undefined;
+  await expect
+    .poll(async () => {
+      found = (await mailbox(email))[index];
+      return found?.kind;
+    })
+    .toBe(kind);
+  return (found as MailboxMessage).code;
+}
+
+const SCREENSHOTS = new URL("./screenshots/", import.meta.url);
+
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.screenshot({
+    path: new URL(`${name}.png`, SCREENSHOTS).pathname,
+    animations: "disabled",
+  });
+}
+
+export const field = (page: Page, label: string) => page.getByLabel(label, { exact: true });
+export const button = (page: Page, name: string) => page.getByRole("button", { name, exact: true });
+export const heading = (page: Page) => page.getByRole("heading", { level: 1 });
+
+export async function signUp(
+  page: Page,
+  email: string,
+  password = PASSWORD,
+  names: { firstName?: string; lastName?: string } = {},
+) {
+  await field(page, "Email").fill(email);
+  await field(page, "Password").fill(password);
+  if (names.firstName) await field(page, "First name").fill(names.firstName);
+  if (names.lastName) await field(page, "Last name").fill(names.lastName);
+  await button(page, "Sign up").click();
+}
+
+export async function signIn(page: Page, email: string, password: string) {
+  await field(page, "Email").fill(email);
+  await field(page, "Password").fill(password);
+  await button(page, "Sign in").click();
+}

@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export interface LocalOutputs {
+  region: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  cognitoEndpoint: string;
+  apiUrl: string;
+  webUrl: string;
+  mailboxUrl: string;
+}
+
+export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
+const outputsFile = `${repoRoot}.local/outputs.json`;
+
+export function readOutputs(): LocalOutputs | undefined {
+  if (!existsSync(outputsFile)) return undefined;
+  try {
+    return JSON.parse(readFileSync(outputsFile, "utf8")) as LocalOutputs;
+  } catch {
+    return undefined;
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** outputs.json can outlive a stack that was killed; trust it only if every service answers. */
+export async function runningStack(): Promise<LocalOutputs | undefined> {
+  const outputs = readOutputs();
+  if (!outputs?.webUrl) return undefined;
+  const up = await Promise.all(
+    [
+      outputs.webUrl,
+      outputs.apiUrl,
+      outputs.cognitoEndpoint,
+      `${outputs.mailboxUrl}/probe%40example.com`,
+    ].map(answers),
+  );
+  return up.every(Boolean) ? outputs : undefined;
+}
+
+export interface StartedStack {
+  outputs: LocalOutputs;
+  stop(): Promise<void>;
+}
+
+/** Runs `pnpm dev:local` in its own process group, so stopping it leaves no orphans. */
+export async function startStack(timeoutMs = 120_000): Promise<StartedStack> {
+  const child: ChildProcess = spawn("pnpm", ["dev:local"], {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, FORCE_COLOR: "0" },
+  });
+  let log = "";
+  child.stdout?.on("data", (chunk) => {
+    log += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    log += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {}
+    const done = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
+    if (!done) {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {}
+    }
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`pnpm dev:local exited with ${child.exitCode} before it was ready:\n${log}`);
+    }
+    if (/ready in/i.test(log)) {
+      const outputs = await runningStack();
+      if (outputs) return { outputs, stop };
+    }
+    await sleep(250);
+  }
+  await stop();
+  throw new Error(`pnpm dev:local was not ready within ${timeoutMs / 1000} s:\n${log}`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,60 @@
+import { expect, type Page, test } from "@playwright/test";
+import { button, codeFor, field, heading, newEmail, outputs, signUp } from "./helpers";
+
+async function signedUpAndIn(page: Page) {
+  const email = newEmail("tim");
+  await page.goto(outputs().webUrl);
+  await button(page, "Sign up").click();
+  await signUp(page, email);
+  await field(page, "Confirmation code").fill(await codeFor(email, "signup"));
+  await button(page, "Confirm").click();
+  await expect(page.getByTestId("profile-email")).toHaveText(email);
+  return email;
+}
+
+/** Rewrites Amplify's stored tokens in localStorage, as time passing or a revoked session would. */
+async function editStoredTokens(
+  page: Page,
+  edit: { expire?: boolean; breakRefreshToken?: boolean },
+) {
+  return page.evaluate((edit) => {
+    const b64url = (text: string) =>
+      btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const fromB64url = (text: string) => atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+    const changed: string[] = [];
+    for (const key of Object.keys(localStorage)) {
+      if (edit.expire && /\.(idToken|accessToken)$/.test(key)) {
+        const [header, payload, signature] = (localStorage.getItem(key) ?? "").split(".");
+        const claims = JSON.parse(fromB64url(payload ?? ""));
+        claims.exp = Math.floor(Date.now() / 1000) - 60;
+        localStorage.setItem(key, `${header}.${b64url(JSON.stringify(claims))}.${signature}`);
+        changed.push(key);
+      }
+      if (edit.breakRefreshToken && key.endsWith(".refreshToken")) {
+        localStorage.setItem(key, "revoked");
+        changed.push(key);
+      }
+    }
+    return changed;
+  }, edit);
+}
+
+test("expired tokens are refreshed before the API sees them", async ({ page }) => {
+  const email = await signedUpAndIn(page);
+  expect(await editStoredTokens(page, { expire: true })).toHaveLength(2);
+  const statuses: number[] = [];
+  page.on("response", (r) => {
+    if (r.url() === `${outputs().apiUrl}/me`) statuses.push(r.status());
+  });
+  await page.reload();
+  await expect(page.getByTestId("profile-email")).toHaveText(email);
+  expect(statuses).toEqual([200]);
+});
+
+test("a session that can no longer be refreshed sends the person to sign in", async ({ page }) => {
+  await signedUpAndIn(page);
+  await editStoredTokens(page, { expire: true, breakRefreshToken: true });
+  await page.reload();
+  await expect(heading(page)).toHaveText("Sign in");
+  await expect(page.getByRole("alert")).toHaveText(/session has expired/);
+});
