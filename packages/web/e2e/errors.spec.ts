@@ -103,3 +103,32 @@ test.describe("on a 360-px phone", () => {
     await screenshot(page, "phone-profile");
   });
 });
+
+test("when the API or the sign-in service is unreachable, the person can retry", async ({
+  page,
+}) => {
+  const { webUrl, apiUrl, cognitoEndpoint } = outputs();
+  const email = newEmail("offline");
+  await page.goto(webUrl);
+  await button(page, "Sign up").click();
+  await signUp(page, email);
+  await field(page, "Confirmation code").fill(await codeFor(email, "signup"));
+
+  await page.route(`${apiUrl}/**`, (route) => route.abort("connectionrefused"));
+  await button(page, "Confirm").click();
+  await expect(page.getByRole("alert")).toHaveText(/Can't reach the profile API/);
+  await screenshot(page, "profile-api-down");
+  await page.unroute(`${apiUrl}/**`);
+  await button(page, "Retry").click();
+  await expect(page.getByTestId("profile-email")).toHaveText(email);
+
+  await button(page, "Sign out").click();
+  await page.route(`${cognitoEndpoint}/**`, (route) => route.abort("connectionrefused"));
+  await signIn(page, email, PASSWORD);
+  await expect(page.getByRole("alert")).toContainText("Can't reach the sign-in service", {
+    timeout: 30_000,
+  });
+  await page.unroute(`${cognitoEndpoint}/**`);
+  await button(page, "Try again").click();
+  await expect(page.getByTestId("profile-email")).toHaveText(email);
+});

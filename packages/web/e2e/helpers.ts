@@ -12,7 +12,7 @@ export const PASSWORD = "Correct-horse-1";
 export const NEW_PASSWORD = "Battery-staple-2";
 
 export function newEmail(name: string): string {
-  return `${name}-${Date.now().toString(36).slice(-6)}${Math.random().toString(36).slice(2, 4)}@example.com`;
+  return `${name}${Date.now().toString(36).slice(-6)}${Math.random().toString(36).slice(2, 4)}@example.com`;
 }
 
 interface MailboxMessage {
@@ -52,6 +52,7 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({
     path: new URL(`${name}.png`, SCREENSHOTS).pathname,
     animations: "disabled",
+    fullPage: true,
   });
 }
 

@@ -208,22 +208,29 @@ export function Profile({
           <span className="spinner" aria-hidden="true" />
           Sign out
         </button>
-        {confirmingDelete ? null : (
-          <button
-            ref={deleteButton}
-            type="button"
-            className="danger-link"
-            aria-disabled={busy}
-            onClick={() => {
-              if (!busy) setConfirmingDelete(true);
-            }}
-          >
-            Delete account
-          </button>
-        )}
+        <button
+          ref={deleteButton}
+          type="button"
+          className="danger-link"
+          aria-expanded={confirmingDelete}
+          aria-controls="delete-confirmation"
+          aria-disabled={busy}
+          onClick={() => {
+            if (busy) return;
+            if (confirmingDelete) cancelDelete.current?.focus();
+            else setConfirmingDelete(true);
+          }}
+        >
+          Delete account
+        </button>
       </div>
       {confirmingDelete ? (
-        <section className="danger" aria-labelledby="delete-title" aria-describedby="delete-text">
+        <section
+          id="delete-confirmation"
+          className="danger"
+          aria-labelledby="delete-title"
+          aria-describedby="delete-text"
+        >
           <h2 id="delete-title">Delete your account?</h2>
           <p id="delete-text">
             This permanently deletes your sign-in and your profile. It can't be undone.
