@@ -23,6 +23,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: "bench",
+          include: ["packages/bench/test/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: "local",
           include: ["packages/local/test/**/*.test.ts"],
           environment: "node",
