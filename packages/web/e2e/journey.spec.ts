@@ -94,7 +94,13 @@ test("a person signs up, confirms, edits the profile, resets the password and de
     await page.keyboard.press("Tab");
     await expect(field(page, "Password")).toBeFocused();
     await page.keyboard.type(PASSWORD);
+    const initiateAuth = page.waitForRequest(
+      (r) => r.headers()["x-amz-target"] === "AWSCognitoIdentityProviderService.InitiateAuth",
+    );
     await page.keyboard.press("Enter");
+    expect(JSON.parse((await initiateAuth).postData() ?? "{}")).toMatchObject({
+      AuthFlow: "USER_SRP_AUTH",
+    });
     await expect(page.getByTestId("profile-email")).toHaveText(email);
   });
 
