@@ -44,7 +44,14 @@ export async function codeFor(
   return (found as MailboxMessage).code;
 }
 
-const SCREENSHOTS = new URL("./screenshots/", import.meta.url);
+/**
+ * Every run saves each screen as a test artifact (git-ignored). The committed
+ * copies the READMEs show are refreshed only on request:
+ * `UPDATE_SCREENSHOTS=1 pnpm test:e2e`.
+ */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+  ? new URL("./screenshots/", import.meta.url)
+  : new URL("../test-results/screenshots/", import.meta.url);
 
 export async function screenshot(page: Page, name: string) {
   mkdirSync(SCREENSHOTS, { recursive: true });
