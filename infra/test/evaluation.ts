@@ -1,0 +1,32 @@
+/** What one offline evaluation of `sst.config.ts` produced. Shared by the harness and the mock runtime. */
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  urn: string;
+  custom: boolean;
+  parent: string;
+  inputs: Record<string, unknown>;
+  /** Inputs plus what the provider would compute (ids, ARNs, URLs), from the mocks. */
+  state: Record<string, unknown>;
+  options: { protect: boolean; retainOnDelete: boolean };
+  /** Component outputs passed to `registerOutputs`, if any. */
+  outputs?: Record<string, unknown>;
+}
+
+export interface RecordedCall {
+  token: string;
+  inputs: Record<string, unknown>;
+}
+
+export interface MockRuntimeResult {
+  resources: RecordedResource[];
+  invokes: RecordedCall[];
+  outputs: Record<string, unknown>;
+  error?: string;
+}
+
+export const region = "us-east-1";
+export const accountId = "123456789012";
+/** The bucket the CLI's bootstrap reports for function code and live-mode assets. */
+export const assetBucket = "sst-asset-test";

@@ -1,0 +1,60 @@
+import { UsersTable } from "../../packages/core/src/users-table";
+import { region } from "./evaluation";
+import {
+  childrenOf,
+  type Evaluation,
+  functionWithHandler,
+  ofType,
+  only,
+  type RecordedResource,
+  type Statement,
+} from "./harness";
+
+export const triggerHandler = "packages/functions/src/cognito/post-confirmation.handler";
+
+export const basicExecutionRole =
+  "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+
+export function text(resource: RecordedResource, key: string): string {
+  const value = resource.state[key];
+  if (typeof value !== "string") throw new Error(`${resource.name} has no ${key}.`);
+  return value;
+}
+
+/** The resources this app is made of, found the way a reader of the console would. */
+export function appResources(evaluation: Evaluation) {
+  const dynamo = only(
+    ofType(evaluation, "sst:aws:Dynamo").filter((d) => d.name === UsersTable.name),
+    `${UsersTable.name} table component`,
+  );
+  return {
+    table: only(childrenOf(evaluation, dynamo, "aws:dynamodb/table:Table"), "table"),
+    pool: only(ofType(evaluation, "aws:cognito/userPool:UserPool"), "user pool"),
+    client: only(ofType(evaluation, "aws:cognito/userPoolClient:UserPoolClient"), "pool client"),
+    api: only(ofType(evaluation, "aws:apigatewayv2/api:Api"), "HTTP API"),
+    authorizer: only(ofType(evaluation, "aws:apigatewayv2/authorizer:Authorizer"), "authorizer"),
+    routes: ofType(evaluation, "aws:apigatewayv2/route:Route"),
+    site: only(ofType(evaluation, "sst:aws:StaticSite"), "static site"),
+    trigger: functionWithHandler(evaluation, triggerHandler),
+  };
+}
+
+/** What the web app must be built (or served) with to reach this stage's backend. */
+export function expectedWebEnvironment(evaluation: Evaluation) {
+  const { pool, client, api } = appResources(evaluation);
+  return {
+    VITE_REGION: region,
+    VITE_USER_POOL_ID: text(pool, "id"),
+    VITE_USER_POOL_CLIENT_ID: text(client, "id"),
+    VITE_API_URL: text(api, "apiEndpoint"),
+  };
+}
+
+/** Each (action, resource) a statement list allows, sorted: order and grouping don't matter. */
+export function grants(statements: Statement[]): string[] {
+  return statements
+    .flatMap((s) =>
+      s.actions.flatMap((action) => s.resources.map((r) => `${s.effect} ${action} ${r}`)),
+    )
+    .sort();
+}

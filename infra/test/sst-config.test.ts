@@ -1,0 +1,360 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { UsersTable } from "../../packages/core/src/users-table";
+import { apiRoutes } from "../../packages/functions/src/api/routes";
+import { assetBucket, region } from "./evaluation";
+import {
+  childrenOf,
+  type EvaluateOptions,
+  type Evaluation,
+  evaluate,
+  functionWithHandler,
+  inlineStatements,
+  ofType,
+  only,
+} from "./harness";
+import {
+  appResources,
+  basicExecutionRole,
+  expectedWebEnvironment,
+  grants,
+  text,
+  triggerHandler,
+} from "./resources";
+
+/** Started together so they share the CPUs; a stage that fails only fails its own tests. */
+function start(options: EvaluateOptions) {
+  const evaluation = evaluate(options);
+  evaluation.catch(() => undefined);
+  return evaluation;
+}
+const evaluations = {
+  alice: start({ stage: "alice" }),
+  bob: start({ stage: "bob" }),
+  production: start({ stage: "production" }),
+  aliceDev: start({ stage: "alice", dev: true }),
+};
+
+/** What the CLI gives a function as `Resource`, without SST's type tags. */
+function linksOf(evaluation: Evaluation, method: string, handler: string) {
+  const call = evaluation.rpcCalls.find((c) => c.method === method && c.args.handler === handler);
+  const links = (call?.args.links ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.fromEntries(
+    Object.entries(links).map(([name, { type: _, ...properties }]) => [name, properties]),
+  );
+}
+
+describe("a deployed stage", () => {
+  let alice: Evaluation;
+  let app: ReturnType<typeof appResources>;
+
+  beforeAll(async () => {
+    alice = await evaluations.alice;
+    app = appResources(alice);
+  });
+
+  describe("user pool", () => {
+    it("runs the post-confirmation handler after every confirmed sign-up", () => {
+      expect(app.pool.inputs.lambdaConfig).toEqual({
+        postConfirmation: text(app.trigger.lambda, "arn"),
+      });
+    });
+
+    it("lets Cognito invoke the trigger", () => {
+      const permissions = ofType(alice, "aws:lambda/permission:Permission").filter(
+        (p) => p.inputs.principal === "cognito-idp.amazonaws.com",
+      );
+      expect(permissions.map((p) => p.inputs)).toEqual([
+        expect.objectContaining({
+          action: "lambda:InvokeFunction",
+          function: text(app.trigger.lambda, "arn"),
+          sourceArn: text(app.pool, "arn"),
+        }),
+      ]);
+    });
+
+    it("signs users in by email", () => {
+      expect(app.pool.inputs.usernameAttributes).toEqual(["email"]);
+      expect(app.pool.inputs.autoVerifiedAttributes).toEqual(["email"]);
+    });
+
+    it("requires passwords of 8+ characters with upper, lower, digit and symbol", () => {
+      expect(app.pool.inputs.passwordPolicy).toMatchObject({
+        minimumLength: 8,
+        requireUppercase: true,
+        requireLowercase: true,
+        requireNumbers: true,
+        requireSymbols: true,
+      });
+    });
+  });
+
+  describe("post-confirmation trigger", () => {
+    it("may only put items into the Users table", () => {
+      expect(inlineStatements(app.trigger.role)).toEqual([
+        { effect: "Allow", actions: ["dynamodb:PutItem"], resources: [text(app.table, "arn")] },
+      ]);
+      expect(app.trigger.role.inputs.managedPolicyArns).toEqual([basicExecutionRole]);
+    });
+
+    it("reads the table name from Resource.UsersTable", () => {
+      expect(linksOf(alice, "Runtime.Build", triggerHandler)).toEqual({
+        UsersTable: { name: text(app.table, "name") },
+      });
+    });
+
+    it("runs on Node.js 22 or newer, arm64, within Cognito's 5-second limit", () => {
+      const runtime = String(app.trigger.lambda.inputs.runtime);
+      expect(runtime).toMatch(/^nodejs\d+\.x$/);
+      expect(Number(/\d+/.exec(runtime)?.[0])).toBeGreaterThanOrEqual(22);
+      expect(app.trigger.lambda.inputs.architectures).toEqual(["arm64"]);
+      expect(app.trigger.lambda.inputs.timeout).toBe(5);
+    });
+  });
+
+  describe("Users table", () => {
+    it("is keyed by the user's sub and billed on demand", () => {
+      expect(app.table.inputs).toMatchObject({
+        hashKey: UsersTable.partitionKey,
+        attributes: [{ name: UsersTable.partitionKey, type: "S" }],
+        billingMode: "PAY_PER_REQUEST",
+      });
+    });
+  });
+
+  describe("web client", () => {
+    it("has no secret and allows only SRP and refresh-token sign-in", () => {
+      expect(app.client.inputs.generateSecret).not.toBe(true);
+      expect(app.client.inputs.userPoolId).toBe(text(app.pool, "id"));
+      expect([...(app.client.inputs.explicitAuthFlows as string[])].sort()).toEqual(
+        ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"].sort(),
+      );
+    });
+  });
+
+  describe("profile API", () => {
+    it("verifies JWTs issued by the user pool for the web client", () => {
+      expect(app.authorizer.inputs).toMatchObject({
+        apiId: text(app.api, "id"),
+        authorizerType: "JWT",
+        jwtConfiguration: {
+          issuer: `https://cognito-idp.${region}.amazonaws.com/${text(app.pool, "id")}`,
+          audiences: [text(app.client, "id")],
+        },
+      });
+    });
+
+    it("serves exactly the routes in routes.ts", () => {
+      expect(app.routes.map((r) => r.inputs.routeKey).sort()).toEqual(
+        apiRoutes.map((r) => `${r.method} ${r.path}`).sort(),
+      );
+    });
+
+    for (const route of apiRoutes) {
+      describe(`${route.method} ${route.path}`, () => {
+        const routeResource = () =>
+          only(
+            app.routes.filter((r) => r.inputs.routeKey === `${route.method} ${route.path}`),
+            `route ${route.method} ${route.path}`,
+          );
+
+        it("requires the JWT authorizer", () => {
+          expect(routeResource().inputs).toMatchObject({
+            authorizationType: "JWT",
+            authorizerId: text(app.authorizer, "id"),
+          });
+        });
+
+        it("runs its handler", () => {
+          const fn = functionWithHandler(alice, route.handler);
+          const integration = only(
+            ofType(alice, "aws:apigatewayv2/integration:Integration").filter(
+              (i) => routeResource().inputs.target === `integrations/${text(i, "id")}`,
+            ),
+            "integration",
+          );
+          expect(integration.inputs.integrationUri).toBe(text(fn.lambda, "arn"));
+        });
+
+        it("reads the table and pool from Resource.UsersTable and Resource.UserPool", () => {
+          expect(linksOf(alice, "Runtime.Build", route.handler)).toEqual({
+            UsersTable: { name: text(app.table, "name") },
+            UserPool: { id: text(app.pool, "id") },
+          });
+        });
+
+        it("may do only what it lists", () => {
+          const fn = functionWithHandler(alice, route.handler);
+          const expected = [
+            ...route.grants.table.map((a) => `Allow dynamodb:${a} ${text(app.table, "arn")}`),
+            ...route.grants.userPool.map((a) => `Allow cognito-idp:${a} ${text(app.pool, "arn")}`),
+          ].sort();
+          expect(grants(inlineStatements(fn.role))).toEqual(expected);
+          expect(fn.role.inputs.managedPolicyArns).toEqual([basicExecutionRole]);
+        });
+      });
+    }
+
+    it("lets the site send the authorization and content-type headers cross-origin", () => {
+      const cors = app.api.inputs.corsConfiguration as Record<string, string[]>;
+      const headers = (cors.allowHeaders ?? []).map((h) => h.toLowerCase());
+      expect(headers).toEqual(expect.arrayContaining(["authorization", "content-type"]));
+      expect(cors.allowOrigins).toContain(alice.outputs.siteUrl);
+      expect(cors.allowOrigins).not.toContain("*");
+      expect(cors.allowMethods).toEqual(
+        expect.arrayContaining([...new Set(apiRoutes.map((r) => r.method))]),
+      );
+    });
+  });
+
+  describe("web site", () => {
+    it("is built with the stage's region, pool, client and API URL", () => {
+      const builder = only(childrenOf(alice, app.site, "command:local:Command"), "build");
+      expect(builder.inputs.environment).toEqual(expectedWebEnvironment(alice));
+    });
+  });
+
+  describe("outputs", () => {
+    it("name the pool, client, API, site, table and region", () => {
+      const cdn = only(ofType(alice, "aws:cloudfront/distribution:Distribution"), "CDN");
+      expect(alice.outputs).toMatchObject({
+        region,
+        userPoolId: text(app.pool, "id"),
+        userPoolClientId: text(app.client, "id"),
+        apiUrl: text(app.api, "apiEndpoint"),
+        siteUrl: `https://${text(cdn, "domainName")}`,
+        usersTable: text(app.table, "name"),
+      });
+    });
+  });
+});
+
+describe("production", () => {
+  let production: Evaluation;
+
+  beforeAll(async () => {
+    production = await evaluations.production;
+  });
+
+  it("keeps its data on removal and refuses `sst remove`", () => {
+    expect(production.app).toMatchObject({ removal: "retain", protect: true });
+    expect(production.outputs._protect).toBe(true);
+    expect(appResources(production).table.options.retainOnDelete).toBe(true);
+  });
+
+  it("protects the user pool and the table from deletion", () => {
+    const { pool, table } = appResources(production);
+    expect(pool.inputs.deletionProtection).toBe("ACTIVE");
+    expect(table.inputs.deletionProtectionEnabled).toBe(true);
+  });
+
+  it("can restore the table to any point in time", () => {
+    expect(appResources(production).table.inputs.pointInTimeRecovery).toEqual({ enabled: true });
+  });
+});
+
+describe("a developer stage", () => {
+  let alice: Evaluation;
+
+  beforeAll(async () => {
+    alice = await evaluations.alice;
+  });
+
+  it("is removed with its data", () => {
+    expect(alice.app).toMatchObject({ removal: "remove", protect: false });
+    expect(alice.outputs._protect).toBe(false);
+    const kept = alice.resources.filter((r) => r.options.retainOnDelete || r.options.protect);
+    expect(kept.map((r) => `${r.type} ${r.name}`)).toEqual([]);
+  });
+
+  it("has no deletion protection", () => {
+    const { pool, table } = appResources(alice);
+    expect(pool.inputs.deletionProtection).not.toBe("ACTIVE");
+    expect(table.inputs.deletionProtectionEnabled).not.toBe(true);
+  });
+});
+
+describe("two stages", () => {
+  const named = [
+    "aws:dynamodb/table:Table",
+    "aws:cognito/userPool:UserPool",
+    "aws:lambda/function:Function",
+    "aws:apigatewayv2/api:Api",
+  ];
+  const physicalNames = (evaluation: Evaluation) =>
+    new Map(
+      named.flatMap((type) =>
+        ofType(evaluation, type).map((r) => [`${type} ${r.name}`, String(r.inputs.name)]),
+      ),
+    );
+  /** SST appends 8 random characters; a name must differ without them too. */
+  const stem = (name: string) => name.replace(/-[a-z]{8}$/, "");
+
+  it("get their own table, pool, functions and API", async () => {
+    const a = physicalNames(await evaluations.alice);
+    const b = physicalNames(await evaluations.bob);
+    expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+    expect(a.size).toBeGreaterThanOrEqual(named.length);
+    for (const [resource, name] of a) {
+      const other = b.get(resource) ?? "";
+      expect(name, resource).toContain("alice");
+      expect(other, resource).toContain("bob");
+      expect(stem(name), resource).not.toBe(stem(other));
+    }
+  });
+});
+
+describe("sst dev", () => {
+  let aliceDev: Evaluation;
+  let app: ReturnType<typeof appResources>;
+
+  beforeAll(async () => {
+    aliceDev = await evaluations.aliceDev;
+    app = appResources(aliceDev);
+  });
+
+  it("runs the site's dev server instead of deploying it", () => {
+    expect(app.site.outputs?._metadata).toMatchObject({ mode: "placeholder" });
+    expect(childrenOf(aliceDev, app.site, "command:local:Command")).toEqual([]);
+    expect(app.site.outputs?._dev).toMatchObject({
+      command: expect.stringMatching(/\bdev\b/),
+      directory: "packages/web",
+      autostart: true,
+    });
+  });
+
+  it("gives the dev server the VITE_ settings a deployed build gets", async () => {
+    const dev = app.site.outputs?._dev as { environment?: Record<string, string> } | undefined;
+    expect(dev?.environment).toEqual(expectedWebEnvironment(aliceDev));
+
+    const deployed = await evaluations.alice;
+    const { site } = appResources(deployed);
+    const builder = only(childrenOf(deployed, site, "command:local:Command"), "build");
+    const built = builder.inputs.environment as Record<string, string>;
+    expect(Object.keys(dev?.environment ?? {}).sort()).toEqual(Object.keys(built).sort());
+  });
+
+  it("lets the dev server's origin call the API", () => {
+    const metadata = app.site.outputs?._metadata as { url?: string } | undefined;
+    const cors = app.api.inputs.corsConfiguration as Record<string, string[]>;
+    expect(metadata?.url).toMatch(/^http:\/\/(localhost|127\.0\.0\.1):\d+$/);
+    expect(cors.allowOrigins).toContain(metadata?.url);
+  });
+
+  it("runs the trigger live with its link to the table", () => {
+    expect(linksOf(aliceDev, "Runtime.AddTarget", triggerHandler)).toEqual({
+      UsersTable: { name: text(app.table, "name") },
+    });
+  });
+
+  it("adds only SST's live-mode grants to the trigger's role", () => {
+    expect(inlineStatements(app.trigger.role)).toEqual([
+      { effect: "Allow", actions: ["dynamodb:PutItem"], resources: [text(app.table, "arn")] },
+      { effect: "Allow", actions: ["appsync:*"], resources: ["*"] },
+      {
+        effect: "Allow",
+        actions: ["s3:*"],
+        resources: [`arn:aws:s3:::${assetBucket}`, `arn:aws:s3:::${assetBucket}/*`],
+      },
+    ]);
+  });
+});
