@@ -7,6 +7,19 @@ $transform(sst.aws.Function, (args) => {
   args.runtime ??= "nodejs24.x";
   args.architecture ??= "arm64";
   args.logging ??= { format: "json" };
+  if (!$dev) {
+    // SST 4.17.1 also trusts the account root outside `sst dev` (it tests a
+    // Pulumi Output for truthiness), so any principal allowed sts:AssumeRole
+    // could act as a function. Only Lambda may assume a deployed function's role.
+    args.transform = {
+      ...args.transform,
+      role: (roleArgs) => {
+        roleArgs.assumeRolePolicy = aws.iam.assumeRolePolicyForPrincipal({
+          Service: "lambda.amazonaws.com",
+        });
+      },
+    };
+  }
 });
 
 export {};

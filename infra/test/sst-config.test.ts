@@ -34,6 +34,17 @@ const evaluations = {
   aliceDev: start({ stage: "alice", dev: true }),
 };
 
+/** Who may assume a role, from its trust policy. */
+function trustedPrincipals(role: { inputs: Record<string, unknown> }) {
+  const document = role.inputs.assumeRolePolicy;
+  const policy = (typeof document === "string" ? JSON.parse(document) : document) as {
+    Statement: { Effect: string; Action: string; Principal: Record<string, unknown> }[];
+  };
+  return policy.Statement.filter((s) => s.Effect === "Allow" && s.Action === "sts:AssumeRole").map(
+    (s) => s.Principal,
+  );
+}
+
 /** What the CLI gives a function as `Resource`, without SST's type tags. */
 function linksOf(evaluation: Evaluation, method: string, handler: string) {
   const call = evaluation.rpcCalls.find((c) => c.method === method && c.args.handler === handler);
@@ -94,6 +105,10 @@ describe("a deployed stage", () => {
         { effect: "Allow", actions: ["dynamodb:PutItem"], resources: [text(app.table, "arn")] },
       ]);
       expect(app.trigger.role.inputs.managedPolicyArns).toEqual([basicExecutionRole]);
+    });
+
+    it("has a role only Lambda can assume", () => {
+      expect(trustedPrincipals(app.trigger.role)).toEqual([{ Service: "lambda.amazonaws.com" }]);
     });
 
     it("reads the table name from Resource.UsersTable", () => {
@@ -180,6 +195,11 @@ describe("a deployed stage", () => {
             UsersTable: { name: text(app.table, "name") },
             UserPool: { id: text(app.pool, "id") },
           });
+        });
+
+        it("has a role only Lambda can assume", () => {
+          const { role } = functionWithHandler(alice, route.handler);
+          expect(trustedPrincipals(role)).toEqual([{ Service: "lambda.amazonaws.com" }]);
         });
 
         it("may do only what it lists", () => {
