@@ -52,4 +52,11 @@ export async function ensureUsersTable(client: DynamoDBClient, tableName: string
       KeySchema: [{ AttributeName: primaryIndex.hashKey, KeyType: "HASH" }],
     }),
   );
+  // Wait for ACTIVE as AWS callers must; it also lets dynalite finish its
+  // internal table update before anything could close the database.
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === "ACTIVE") return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

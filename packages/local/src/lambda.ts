@@ -64,13 +64,18 @@ class FunctionRunner {
     readonly name: string,
     private readonly definition: LocalFunction,
     private readonly outDir: string,
+    private readonly log: (line: string) => void,
   ) {}
 
   get bundlePath() {
     return `${this.outDir}/${this.name}/index.mjs`;
   }
 
-  /** Bundles the handler and rebuilds it on every source change, so edits apply on the next invocation. */
+  /**
+   * Bundles the handler and rebuilds it on every source change, so edits
+   * apply on the next invocation. Returns once watching: an invocation waits
+   * for the first build, so the stack need not.
+   */
   async start() {
     const { file } = splitHandler(this.definition.handler);
     let markReady!: () => void;
@@ -91,6 +96,7 @@ class FunctionRunner {
               this.buildError = result.errors.length
                 ? result.errors.map((error) => error.text).join("\n")
                 : undefined;
+              if (this.buildError) this.log(`${this.name}: build failed\n${this.buildError}`);
               markReady();
             });
           },
@@ -98,7 +104,6 @@ class FunctionRunner {
       ],
     });
     await this.context.watch();
-    await this.ready;
   }
 
   async invoke(event: unknown): Promise<InvokeResult> {
@@ -239,7 +244,7 @@ export async function startLambda(options: {
     const next = new Map(
       Object.entries(functions).map(([name, definition]) => [
         name,
-        new FunctionRunner(name, definition, options.outDir),
+        new FunctionRunner(name, definition, options.outDir, options.log ?? (() => {})),
       ]),
     );
     await Promise.all([...next.values()].map((runner) => runner.start()));

@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { UsersTable } from "@userprofile/core/users-table";
 import {
   type ApiRoute,
@@ -53,6 +53,9 @@ export async function startLocalStack(
   } = {},
 ): Promise<LocalStack> {
   const log = options.log ?? (() => {});
+  // Vite is the largest import; loading it now overlaps with the emulators' start-up I/O.
+  const vite = config.web ? import("vite") : undefined;
+  vite?.catch(() => {});
   const outputsPath = config.outputsFile;
   if (outputsPath) await rm(outputsPath, { force: true });
   await mkdir(config.dataDir, { recursive: true });
@@ -133,8 +136,6 @@ export async function startLocalStack(
       if (!definition) throw new Error(`No local function named ${name}`);
       definition.environment = { ...definition.environment, ...extra };
     }
-    await lambda.deploy(functions);
-
     const mailboxServer = await startMailboxServer(mailbox, { port: config.ports.mailbox, host });
     stops.push(mailboxServer.stop);
 
@@ -158,10 +159,13 @@ export async function startLocalStack(
     });
     stops.push(gateway.stop);
 
-    let webUrl: string | null = null;
-    if (config.web) {
+    // The function bundles build in esbuild's own process, so Vite starts on
+    // the other core meanwhile.
+    const startWeb = async () => {
+      if (!config.web) return null;
       const web = await startWebDevServer({
         port: config.ports.web,
+        vite,
         environment: {
           VITE_REGION: config.region,
           VITE_USER_POOL_ID: cognito.userPoolId,
@@ -172,8 +176,9 @@ export async function startLocalStack(
         },
       });
       stops.push(web.stop);
-      webUrl = web.url;
-    }
+      return web.url;
+    };
+    const [webUrl] = await Promise.all([startWeb(), lambda.deploy(functions)]);
 
     const outputs: LocalOutputs = {
       region: config.region,
@@ -186,7 +191,11 @@ export async function startLocalStack(
       webUrl,
       mailboxUrl: mailboxServer.url,
     };
-    if (outputsPath) await writeFile(outputsPath, `${JSON.stringify(outputs, null, 2)}\n`);
+    if (outputsPath) {
+      // Written whole, then renamed: a reader polling for the file never sees half of it.
+      await writeFile(`${outputsPath}.tmp`, `${JSON.stringify(outputs, null, 2)}\n`);
+      await rename(`${outputsPath}.tmp`, outputsPath);
+    }
     return { outputs, stop };
   } catch (error) {
     await stop();

@@ -1,5 +1,4 @@
 import { createServer as createHttpServer } from "node:http";
-import { createServer as createViteServer } from "vite";
 import { close, listen } from "./net";
 import { repoRoot } from "./paths";
 
@@ -17,9 +16,12 @@ export interface WebDevServer {
 export async function startWebDevServer(options: {
   port: number;
   environment: Record<string, string>;
+  /** Vite's module, when the caller started loading it early. */
+  vite?: Promise<typeof import("vite")>;
 }): Promise<WebDevServer> {
   const webDir = `${repoRoot}packages/web`;
   Object.assign(process.env, options.environment);
+  const { createServer: createViteServer } = await (options.vite ?? import("vite"));
   const http = createHttpServer();
   const vite = await createViteServer({
     root: webDir,
