@@ -4,6 +4,7 @@ import { describeAuthError, type FriendlyError } from "../auth-errors";
 import { LocalMailbox } from "../components/local-mailbox";
 import { Screen } from "../components/screen";
 import { Field, Message, type Notice, Submit } from "../components/ui";
+import { errorNotice } from "../error-notice";
 import { codeError, emailError, normalizeEmail } from "../forms";
 import type { Navigate } from "../routes";
 import { useAction } from "../use-action";
@@ -33,27 +34,8 @@ export function Confirm({
   const [notice, setNotice] = useState<Notice | undefined>(initialNotice);
   const address = normalizeEmail(email);
 
-  const toNotice = (friendly: FriendlyError, retry: () => void): Notice => ({
-    tone: "error",
-    text: friendly.message,
-    ...(friendly.action === "sign-in"
-      ? {
-          action: {
-            label: "Go to sign in",
-            onClick: () => go({ name: "sign-in", email: address }),
-          },
-        }
-      : friendly.action === "sign-up"
-        ? {
-            action: {
-              label: "Go to sign up",
-              onClick: () => go({ name: "sign-up", email: address }),
-            },
-          }
-        : friendly.action === "retry"
-          ? { action: { label: "Try again", onClick: retry } }
-          : {}),
-  });
+  const toNotice = (friendly: FriendlyError, retry: () => void) =>
+    errorNotice(friendly, { go, email: address, retry });
 
   const finish = async () => {
     const confirmed: Notice = { tone: "success", text: "Email confirmed. Sign in to continue." };

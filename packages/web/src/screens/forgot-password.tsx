@@ -11,6 +11,7 @@ import {
   PasswordRules,
   Submit,
 } from "../components/ui";
+import { errorNotice } from "../error-notice";
 import { checkPassword, codeError, emailError, isStrongPassword, normalizeEmail } from "../forms";
 import type { Navigate } from "../routes";
 import { useAction } from "../use-action";
@@ -34,27 +35,8 @@ export function ForgotPassword({
   const [notice, setNotice] = useState<Notice>();
   const address = normalizeEmail(email);
 
-  const toNotice = (friendly: FriendlyError, retry: () => void): Notice => ({
-    tone: "error",
-    text: friendly.message,
-    ...(friendly.action === "confirm"
-      ? {
-          action: {
-            label: "Confirm your email",
-            onClick: () => go({ name: "confirm", email: address }),
-          },
-        }
-      : friendly.action === "sign-up"
-        ? {
-            action: {
-              label: "Go to sign up",
-              onClick: () => go({ name: "sign-up", email: address }),
-            },
-          }
-        : friendly.action === "retry"
-          ? { action: { label: "Try again", onClick: retry } }
-          : {}),
-  });
+  const toNotice = (friendly: FriendlyError, retry: () => void) =>
+    errorNotice(friendly, { go, email: address, retry });
 
   const request = useAction(async () => {
     const invalid = emailError(email);

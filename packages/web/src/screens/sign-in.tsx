@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { describeAuthError, type FriendlyError } from "../auth-errors";
 import { Screen } from "../components/screen";
 import { Field, Message, type Notice, PasswordField, Submit } from "../components/ui";
+import { errorNotice } from "../error-notice";
 import { emailError, normalizeEmail } from "../forms";
 import type { Navigate } from "../routes";
 import { useAction } from "../use-action";
@@ -31,37 +32,13 @@ export function SignIn({
   const [password, setPassword] = useState("");
   const [notice, setNotice] = useState<Notice | undefined>(initialNotice);
 
-  const offer = (friendly: FriendlyError): Notice => {
-    const address = normalizeEmail(email);
-    switch (friendly.action) {
-      case "confirm":
-        return {
-          tone: "error",
-          text: friendly.message,
-          action: {
-            label: "Confirm your email",
-            onClick: () => go({ name: "confirm", email: address, password }),
-          },
-        };
-      case "forgot-password":
-        return {
-          tone: "error",
-          text: friendly.message,
-          action: {
-            label: "Reset your password",
-            onClick: () => go({ name: "forgot-password", email: address }),
-          },
-        };
-      case "retry":
-        return {
-          tone: "error",
-          text: friendly.message,
-          action: { label: "Try again", onClick: () => void submit.run() },
-        };
-      default:
-        return { tone: "error", text: friendly.message };
-    }
-  };
+  const offer = (friendly: FriendlyError) =>
+    errorNotice(friendly, {
+      go,
+      email: normalizeEmail(email),
+      password,
+      retry: () => void submit.run(),
+    });
 
   const submit = useAction(async () => {
     const invalid = emailError(email) ?? (password ? undefined : "Enter your password.");

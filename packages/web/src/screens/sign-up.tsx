@@ -10,6 +10,7 @@ import {
   PasswordRules,
   Submit,
 } from "../components/ui";
+import { errorNotice } from "../error-notice";
 import {
   checkPassword,
   NAME_MAX_LENGTH,
@@ -49,21 +50,13 @@ export function SignUp({ go, initialEmail = "" }: { go: Navigate; initialEmail?:
       }
       go({ name: "confirm", email: username, password });
     } catch (error) {
-      const friendly = describeAuthError(error, "sign-up");
-      setNotice({
-        tone: "error",
-        text: friendly.message,
-        ...(friendly.action === "sign-in"
-          ? {
-              action: {
-                label: "Go to sign in",
-                onClick: () => go({ name: "sign-in", email: username }),
-              },
-            }
-          : friendly.action === "retry"
-            ? { action: { label: "Try again", onClick: () => void submit.run() } }
-            : {}),
-      });
+      setNotice(
+        errorNotice(describeAuthError(error, "sign-up"), {
+          go,
+          email: username,
+          retry: () => void submit.run(),
+        }),
+      );
     }
   });
 
