@@ -1,4 +1,8 @@
-import { ConfirmSignUpCommand, SignUpCommand } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  AdminConfirmSignUpCommand,
+  ConfirmSignUpCommand,
+  SignUpCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import type { Target } from "./target";
 
@@ -44,10 +48,22 @@ export async function signUp(target: Target, email: string, names: Record<string
       ],
     }),
   );
+  target.created.add(result.UserSub as string);
   return result.UserSub as string;
 }
 
+/**
+ * Confirms with the emailed code. A deployed pool's email cannot be read
+ * here, so there an admin confirms instead: the trigger fires the same way
+ * (PostConfirmation_ConfirmSignUp).
+ */
 export async function confirm(target: Target, email: string) {
+  if (target.kind === "deployed") {
+    await target.cognito.send(
+      new AdminConfirmSignUpCommand({ UserPoolId: target.userPoolId, Username: email }),
+    );
+    return;
+  }
   await target.cognito.send(
     new ConfirmSignUpCommand({
       ClientId: target.userPoolClientId,

@@ -2,8 +2,12 @@ import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import {
+  AdminDeleteUserCommand,
+  CognitoIdentityProviderClient,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { DeleteItemCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { UsersTable } from "@userprofile/core/users-table";
 import { Amplify } from "aws-amplify";
 import { fetchAuthSession, signIn, signOut } from "aws-amplify/auth";
 import { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
@@ -29,6 +33,8 @@ export interface Target {
   cognito: CognitoIdentityProviderClient;
   dynamodb: DynamoDBClient;
   local?: { stack: LocalStack; config: LocalConfig };
+  /** Users the suite signed up (their `sub`), removed from a deployed stage at the end. */
+  created: Set<string>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +70,7 @@ export async function startLocalTarget(
   return {
     kind: "local",
     ...outputs,
+    created: new Set(),
     cognito,
     dynamodb,
     local: { stack, config },
@@ -86,8 +93,10 @@ export async function startTarget(): Promise<Target> {
   }
   const cognito = new CognitoIdentityProviderClient({ region: outputs.region });
   const dynamodb = new DynamoDBClient({ region: outputs.region });
+  const created = new Set<string>();
   return {
     kind: "deployed",
+    created,
     region: outputs.region as string,
     userPoolId: outputs.userPoolId as string,
     userPoolClientId: outputs.userPoolClientId as string,
@@ -96,6 +105,18 @@ export async function startTarget(): Promise<Target> {
     cognito,
     dynamodb,
     async stop() {
+      // Leave the stage as it was: the seed pattern's test left its users behind.
+      for (const sub of created) {
+        await cognito
+          .send(new AdminDeleteUserCommand({ UserPoolId: outputs.userPoolId, Username: sub }))
+          .catch(() => {});
+        await dynamodb.send(
+          new DeleteItemCommand({
+            TableName: outputs.usersTable,
+            Key: { [UsersTable.partitionKey]: { S: sub } },
+          }),
+        );
+      }
       cognito.destroy();
       dynamodb.destroy();
     },
