@@ -29,6 +29,8 @@ export function errorFields(error: unknown): Fields {
   if (metadata) {
     return {
       errorName: error.name,
+      // Network failures carry a system code such as ECONNREFUSED or ETIMEDOUT.
+      errorCode: (error as { code?: string }).code,
       httpStatusCode: metadata.httpStatusCode,
       awsRequestId: metadata.requestId,
     };
