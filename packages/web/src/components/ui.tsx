@@ -34,6 +34,31 @@ export function Field({ label, hint, optional, ...input }: FieldProps) {
   );
 }
 
+/** The email every auth screen asks for; `autoComplete="username"` lets password managers pair it. */
+export function EmailField({
+  value,
+  onValueChange,
+  readOnly,
+}: {
+  value: string;
+  onValueChange: (value: string) => void;
+  readOnly: boolean;
+}) {
+  return (
+    <Field
+      label="Email"
+      type="email"
+      name="email"
+      autoComplete="username"
+      inputMode="email"
+      value={value}
+      onChange={(event) => onValueChange(event.target.value)}
+      readOnly={readOnly}
+      required
+    />
+  );
+}
+
 interface PasswordFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id" | "type"> {
   label: string;
   hint?: ReactNode;

@@ -3,7 +3,7 @@ import { type FormEvent, useState } from "react";
 import { describeAuthError, type FriendlyError } from "../auth-errors";
 import { LocalMailbox } from "../components/local-mailbox";
 import { Screen } from "../components/screen";
-import { Field, Message, type Notice, Submit } from "../components/ui";
+import { EmailField, Field, Message, type Notice, Submit } from "../components/ui";
 import { errorNotice } from "../error-notice";
 import { codeError, emailError, normalizeEmail } from "../forms";
 import type { Navigate } from "../routes";
@@ -107,17 +107,7 @@ export function Confirm({
       }
     >
       <form noValidate onSubmit={onSubmit} aria-busy={pending}>
-        <Field
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="username"
-          inputMode="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          readOnly={pending}
-          required
-        />
+        <EmailField value={email} onValueChange={setEmail} readOnly={pending} />
         <Field
           label="Confirmation code"
           name="code"

@@ -4,6 +4,7 @@ import { describeAuthError, type FriendlyError } from "../auth-errors";
 import { LocalMailbox } from "../components/local-mailbox";
 import { Screen } from "../components/screen";
 import {
+  EmailField,
   Field,
   Message,
   type Notice,
@@ -110,17 +111,7 @@ export function ForgotPassword({
       }
     >
       <form noValidate onSubmit={onSubmit} aria-busy={pending}>
-        <Field
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="username"
-          inputMode="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          readOnly={pending || step === "reset"}
-          required
-        />
+        <EmailField value={email} onValueChange={setEmail} readOnly={pending || step === "reset"} />
         {step === "reset" ? (
           <>
             <Field

@@ -2,7 +2,7 @@ import { signIn } from "aws-amplify/auth";
 import { type FormEvent, useState } from "react";
 import { describeAuthError, type FriendlyError } from "../auth-errors";
 import { Screen } from "../components/screen";
-import { Field, Message, type Notice, PasswordField, Submit } from "../components/ui";
+import { EmailField, Message, type Notice, PasswordField, Submit } from "../components/ui";
 import { errorNotice } from "../error-notice";
 import { emailError, normalizeEmail } from "../forms";
 import type { Navigate } from "../routes";
@@ -77,17 +77,7 @@ export function SignIn({
   return (
     <Screen title="Sign in" intro="Welcome back. Sign in to see your profile.">
       <form noValidate onSubmit={onSubmit} aria-busy={submit.pending}>
-        <Field
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="username"
-          inputMode="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          readOnly={submit.pending}
-          required
-        />
+        <EmailField value={email} onValueChange={setEmail} readOnly={submit.pending} />
         <PasswordField
           label="Password"
           name="password"

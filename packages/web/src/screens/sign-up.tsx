@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { describeAuthError } from "../auth-errors";
 import { Screen } from "../components/screen";
 import {
+  EmailField,
   Field,
   Message,
   type Notice,
@@ -71,17 +72,7 @@ export function SignUp({ go, initialEmail = "" }: { go: Navigate; initialEmail?:
       intro="It takes a minute. We'll email you a code to confirm it's you."
     >
       <form noValidate onSubmit={onSubmit} aria-busy={submit.pending}>
-        <Field
-          label="Email"
-          type="email"
-          name="email"
-          autoComplete="username"
-          inputMode="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          readOnly={submit.pending}
-          required
-        />
+        <EmailField value={email} onValueChange={setEmail} readOnly={submit.pending} />
         <PasswordField
           label="Password"
           name="new-password"
