@@ -6,12 +6,10 @@ import {
   ConfirmSignUpCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import type { LocalConfig } from "@userprofile/local/config";
+import { srpSignIn as signInWithSrp, useAmplifyInNode } from "@userprofile/local/amplify-node";
+import { ephemeralConfig } from "@userprofile/local/config";
 import { localCredentials } from "@userprofile/local/dynamodb";
 import { type LocalStack, startLocalStack } from "@userprofile/local/stack";
-import { Amplify } from "aws-amplify";
-import { fetchAuthSession, signIn, signOut } from "aws-amplify/auth";
-import { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
 import type { BundleResult } from "./bundles";
 import { lambdaEnvironment } from "./child";
 import { type Summary, summarize } from "./stats";
@@ -28,38 +26,13 @@ export interface StackHandle {
 /** The local stack in this process on free ports, backend only, data in a temp dir. */
 export async function startBenchStack(): Promise<StackHandle> {
   const dataDir = await mkdtemp(join(tmpdir(), "bench-stack-"));
-  const config: LocalConfig = {
-    region: "us-east-1",
-    host: "127.0.0.1",
-    ports: { dynamodb: 0, cognito: 0, lambda: 0, api: 0, mailbox: 0, web: 0 },
-    web: false,
-    dataDir,
-    buildDir: join(dataDir, "build"),
-    outputsFile: null,
-  };
-  const stack = await startLocalStack(config);
+  const stack = await startLocalStack(ephemeralConfig(dataDir));
   const cognito = new CognitoIdentityProviderClient({
     region: stack.outputs.region,
     endpoint: stack.outputs.cognitoEndpoint,
     credentials: localCredentials,
   });
-  const tokens = new Map<string, string>();
-  Amplify.configure({
-    Auth: {
-      Cognito: {
-        userPoolId: stack.outputs.userPoolId,
-        userPoolClientId: stack.outputs.userPoolClientId,
-        userPoolEndpoint: stack.outputs.cognitoEndpoint,
-        loginWith: { email: true },
-      },
-    },
-  });
-  cognitoUserPoolsTokenProvider.setKeyValueStorage({
-    setItem: async (key, value) => void tokens.set(key, value),
-    getItem: async (key) => tokens.get(key) ?? null,
-    removeItem: async (key) => void tokens.delete(key),
-    clear: async () => tokens.clear(),
-  });
+  useAmplifyInNode(stack.outputs);
   return {
     stack,
     cognito,
@@ -104,13 +77,7 @@ export async function confirm(h: StackHandle, email: string) {
 
 /** SRP sign-in with Amplify v6, as the web app does. */
 export async function srpSignIn(email: string) {
-  await signOut();
-  const result = await signIn({ username: email, password: PASSWORD });
-  if (!result.isSignedIn) throw new Error(`Sign-in stopped at ${result.nextStep.signInStep}`);
-  const idToken = (await fetchAuthSession()).tokens?.idToken?.toString();
-  if (!idToken) throw new Error("No ID token after sign-in");
-  await signOut();
-  return idToken;
+  return (await signInWithSrp(email, PASSWORD)).idToken;
 }
 
 async function call(h: StackHandle, method: string, token: string | null, body?: string) {

@@ -33,3 +33,16 @@ export function localConfig() {
 }
 
 export type LocalConfig = ReturnType<typeof localConfig>;
+
+/** Free ports, backend only, data in `dataDir`, no outputs file: a stack beside others (tests, bench). */
+export function ephemeralConfig(dataDir: string): LocalConfig {
+  return {
+    region: "us-east-1",
+    host: "127.0.0.1",
+    ports: { dynamodb: 0, cognito: 0, lambda: 0, api: 0, mailbox: 0, web: 0 },
+    web: false,
+    dataDir,
+    buildDir: `${dataDir}/build`,
+    outputsFile: null,
+  };
+}

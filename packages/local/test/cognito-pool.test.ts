@@ -7,9 +7,9 @@ import {
   DescribeUserPoolCommand,
   ListUsersCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { Amplify } from "aws-amplify";
 import { signIn, signOut } from "aws-amplify/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useAmplifyInNode } from "../src/amplify-node";
 import { type MailMessage, startMailboxServer } from "../src/mailbox";
 import {
   failure,
@@ -31,19 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
-
-function configureAmplify() {
-  Amplify.configure({
-    Auth: {
-      Cognito: {
-        userPoolId: h.pool.userPoolId,
-        userPoolClientId: h.pool.userPoolClientId,
-        userPoolEndpoint: h.pool.endpoint,
-        loginWith: { email: true },
-      },
-    },
-  });
-}
 
 describe("the pool's settings", () => {
   it("is created from UserPoolSettings: email as username, password policy, web client flows", async () => {
@@ -221,7 +208,7 @@ describe("load and persistence", () => {
     await h.restart();
     expect(h.pool.userPoolId).toBe(userPoolId);
     expect(h.pool.userPoolClientId).toBe(userPoolClientId);
-    configureAmplify();
+    useAmplifyInNode({ ...h.pool, cognitoEndpoint: h.pool.endpoint });
     const result = await signIn({ username: email, password: PASSWORD });
     expect(result.isSignedIn).toBe(true);
     await signOut();

@@ -6,8 +6,9 @@ import {
   ConfirmSignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, describe, expect, it } from "vitest";
+import { srpSignIn, useAmplifyInNode } from "../src/amplify-node";
 import { api, latestCode, PASSWORD, rawItem, signUp, signUpAndConfirm, uniqueEmail } from "./flows";
-import { srpSignIn, startLocalTarget, type Target, useAmplify } from "./target";
+import { startLocalTarget, type Target } from "./target";
 
 const started: Target[] = [];
 afterAll(async () => {
@@ -24,7 +25,7 @@ describe("a failing Post Confirmation trigger", () => {
       },
     });
     started.push(target);
-    useAmplify(target);
+    useAmplifyInNode(target);
     const email = uniqueEmail("orphan");
     const sub = await signUp(target, email, { given_name: "Orphan", family_name: "Annie" });
 
@@ -88,7 +89,7 @@ describe("a restart", () => {
     const dataDir = await mkdtemp(join(tmpdir(), "local-restart-"));
     try {
       const first = await startLocalTarget({ dataDir, keepData: true });
-      useAmplify(first);
+      useAmplifyInNode(first);
       const email = uniqueEmail("restart");
       const sub = await signUpAndConfirm(first, email, { given_name: "Persistent" });
       const before = await rawItem(first, sub);
@@ -104,7 +105,7 @@ describe("a restart", () => {
           userPoolId,
           userPoolClientId,
         });
-        useAmplify(second);
+        useAmplifyInNode(second);
         const { idToken } = await srpSignIn(email, PASSWORD);
         const profile = await api(second, "GET", "/me", { token: idToken });
         expect(profile).toMatchObject({

@@ -9,6 +9,7 @@ import {
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { srpSignIn, useAmplifyInNode } from "../src/amplify-node";
 import {
   api,
   confirm,
@@ -21,7 +22,7 @@ import {
   signUpAndConfirm,
   uniqueEmail,
 } from "./flows";
-import { srpSignIn, startTarget, type Target, useAmplify } from "./target";
+import { startTarget, type Target } from "./target";
 
 let target: Target;
 /** Needs the local mailbox or the emulator's signing key: skipped against a deployed stage. */
@@ -29,7 +30,7 @@ const localOnly = it.runIf(process.env.TARGET_OUTPUTS === undefined);
 
 beforeAll(async () => {
   target = await startTarget();
-  useAmplify(target);
+  useAmplifyInNode(target);
 });
 
 afterAll(async () => {
@@ -298,13 +299,13 @@ describe("the JWT authorizer", () => {
         ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
       }),
     );
-    useAmplify({ ...target, userPoolClientId: UserPoolClient?.ClientId as string });
+    useAmplifyInNode({ ...target, userPoolClientId: UserPoolClient?.ClientId as string });
     try {
       const other = await srpSignIn(email, PASSWORD);
       await expect401({ authorization: `Bearer ${other.idToken}` });
       await expect401({ authorization: `Bearer ${other.accessToken}` });
     } finally {
-      useAmplify(target);
+      useAmplifyInNode(target);
     }
   });
 });

@@ -8,10 +8,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { DeleteItemCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { UsersTable } from "@userprofile/core/users-table";
-import { Amplify } from "aws-amplify";
-import { fetchAuthSession, signIn, signOut } from "aws-amplify/auth";
-import { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
-import type { LocalConfig } from "../src/config";
+import { ephemeralConfig, type LocalConfig } from "../src/config";
 import { localCredentials } from "../src/dynamodb";
 import { type LocalStack, startLocalStack } from "../src/stack";
 
@@ -38,18 +35,6 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-export function localTestConfig(dataDir: string): LocalConfig {
-  return {
-    region: "eu-central-1",
-    host: "127.0.0.1",
-    ports: { dynamodb: 0, cognito: 0, lambda: 0, api: 0, mailbox: 0, web: 0 },
-    web: false,
-    dataDir,
-    buildDir: join(dataDir, "build"),
-    outputsFile: null,
-  };
-}
-
 export async function startLocalTarget(
   options: {
     dataDir?: string;
@@ -58,7 +43,7 @@ export async function startLocalTarget(
   } = {},
 ): Promise<Target> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "local-stack-")));
-  const config = localTestConfig(dataDir);
+  const config = { ...ephemeralConfig(dataDir), region: "eu-central-1" };
   const stack = await startLocalStack(
     config,
     options.functionEnvironment ? { functionEnvironment: options.functionEnvironment } : {},
@@ -121,40 +106,4 @@ export async function startTarget(): Promise<Target> {
       dynamodb.destroy();
     },
   };
-}
-
-const tokenStore = new Map<string, string>();
-
-/** Amplify v6 in Node as the SRP client, exactly what the web app runs. */
-export function useAmplify(
-  target: Pick<Target, "userPoolId" | "userPoolClientId" | "cognitoEndpoint">,
-) {
-  Amplify.configure({
-    Auth: {
-      Cognito: {
-        userPoolId: target.userPoolId,
-        userPoolClientId: target.userPoolClientId,
-        ...(target.cognitoEndpoint ? { userPoolEndpoint: target.cognitoEndpoint } : {}),
-        loginWith: { email: true },
-      },
-    },
-  });
-  cognitoUserPoolsTokenProvider.setKeyValueStorage({
-    setItem: async (key, value) => void tokenStore.set(key, value),
-    getItem: async (key) => tokenStore.get(key) ?? null,
-    removeItem: async (key) => void tokenStore.delete(key),
-    clear: async () => tokenStore.clear(),
-  });
-}
-
-export async function srpSignIn(email: string, password: string) {
-  await signOut();
-  const result = await signIn({ username: email, password });
-  if (!result.isSignedIn) throw new Error(`Sign-in stopped at ${result.nextStep.signInStep}`);
-  const { tokens } = await fetchAuthSession();
-  const idToken = tokens?.idToken?.toString();
-  const accessToken = tokens?.accessToken?.toString();
-  if (!idToken || !accessToken) throw new Error("No tokens after sign-in");
-  await signOut();
-  return { idToken, accessToken };
 }
