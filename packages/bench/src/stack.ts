@@ -6,7 +6,10 @@ import {
   ConfirmSignUpCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { srpSignIn as signInWithSrp, useAmplifyInNode } from "@userprofile/local/amplify-node";
+import {
+  configureAmplifyInNode,
+  srpSignIn as signInWithSrp,
+} from "@userprofile/local/amplify-node";
 import { ephemeralConfig } from "@userprofile/local/config";
 import { localCredentials } from "@userprofile/local/dynamodb";
 import { type LocalStack, startLocalStack } from "@userprofile/local/stack";
@@ -32,7 +35,7 @@ export async function startBenchStack(): Promise<StackHandle> {
     endpoint: stack.outputs.cognitoEndpoint,
     credentials: localCredentials,
   });
-  useAmplifyInNode(stack.outputs);
+  configureAmplifyInNode(stack.outputs);
   return {
     stack,
     cognito,

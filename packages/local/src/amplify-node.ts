@@ -9,7 +9,7 @@ const tokenStore = new Map<string, string>();
  * endpoint is given, AWS otherwise. Tests and the bench sign in through it,
  * so the SRP client is exactly the one the web app runs.
  */
-export function useAmplifyInNode(pool: {
+export function configureAmplifyInNode(pool: {
   userPoolId: string;
   userPoolClientId: string;
   cognitoEndpoint?: string | undefined;

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { signIn, signOut } from "aws-amplify/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useAmplifyInNode } from "../src/amplify-node";
+import { configureAmplifyInNode } from "../src/amplify-node";
 import { type MailMessage, startMailboxServer } from "../src/mailbox";
 import {
   failure,
@@ -208,7 +208,7 @@ describe("load and persistence", () => {
     await h.restart();
     expect(h.pool.userPoolId).toBe(userPoolId);
     expect(h.pool.userPoolClientId).toBe(userPoolClientId);
-    useAmplifyInNode({ ...h.pool, cognitoEndpoint: h.pool.endpoint });
+    configureAmplifyInNode({ ...h.pool, cognitoEndpoint: h.pool.endpoint });
     const result = await signIn({ username: email, password: PASSWORD });
     expect(result.isSignedIn).toBe(true);
     await signOut();

@@ -6,7 +6,7 @@ import {
   ConfirmSignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, describe, expect, it } from "vitest";
-import { srpSignIn, useAmplifyInNode } from "../src/amplify-node";
+import { configureAmplifyInNode, srpSignIn } from "../src/amplify-node";
 import { api, latestCode, PASSWORD, rawItem, signUp, signUpAndConfirm, uniqueEmail } from "./flows";
 import { startLocalTarget, type Target } from "./target";
 
@@ -25,7 +25,7 @@ describe("a failing Post Confirmation trigger", () => {
       },
     });
     started.push(target);
-    useAmplifyInNode(target);
+    configureAmplifyInNode(target);
     const email = uniqueEmail("orphan");
     const sub = await signUp(target, email, { given_name: "Orphan", family_name: "Annie" });
 
@@ -89,7 +89,7 @@ describe("a restart", () => {
     const dataDir = await mkdtemp(join(tmpdir(), "local-restart-"));
     try {
       const first = await startLocalTarget({ dataDir, keepData: true });
-      useAmplifyInNode(first);
+      configureAmplifyInNode(first);
       const email = uniqueEmail("restart");
       const sub = await signUpAndConfirm(first, email, { given_name: "Persistent" });
       const before = await rawItem(first, sub);
@@ -105,7 +105,7 @@ describe("a restart", () => {
           userPoolId,
           userPoolClientId,
         });
-        useAmplifyInNode(second);
+        configureAmplifyInNode(second);
         const { idToken } = await srpSignIn(email, PASSWORD);
         const profile = await api(second, "GET", "/me", { token: idToken });
         expect(profile).toMatchObject({

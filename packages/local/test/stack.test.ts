@@ -9,7 +9,7 @@ import {
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { srpSignIn, useAmplifyInNode } from "../src/amplify-node";
+import { configureAmplifyInNode, srpSignIn } from "../src/amplify-node";
 import {
   api,
   confirm,
@@ -30,7 +30,7 @@ const localOnly = it.runIf(process.env.TARGET_OUTPUTS === undefined);
 
 beforeAll(async () => {
   target = await startTarget();
-  useAmplifyInNode(target);
+  configureAmplifyInNode(target);
 });
 
 afterAll(async () => {
@@ -299,13 +299,13 @@ describe("the JWT authorizer", () => {
         ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
       }),
     );
-    useAmplifyInNode({ ...target, userPoolClientId: UserPoolClient?.ClientId as string });
+    configureAmplifyInNode({ ...target, userPoolClientId: UserPoolClient?.ClientId as string });
     try {
       const other = await srpSignIn(email, PASSWORD);
       await expect401({ authorization: `Bearer ${other.idToken}` });
       await expect401({ authorization: `Bearer ${other.accessToken}` });
     } finally {
-      useAmplifyInNode(target);
+      configureAmplifyInNode(target);
     }
   });
 });
