@@ -1,8 +1,11 @@
 import {
+  ConditionalCheckFailedException,
   CreateTableCommand,
+  DeleteItemCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { usersTableKeySchema } from "@userprofile/core/users-table";
 import dynalite from "dynalite";
@@ -59,4 +62,90 @@ export async function ensureUsersTable(client: DynamoDBClient, tableName: string
     if (Table?.TableStatus === "ACTIVE") return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * dynalite has no Time to Live (UpdateTimeToLive is an unknown operation), so
+ * the local stack expires items itself the way DynamoDB's TTL does: an item
+ * whose TTL attribute is a Number of epoch seconds at or before now is
+ * deleted. Each delete is conditioned on the item still being expired, so an
+ * item written again since the scan is kept. Returns how many were deleted.
+ */
+export async function deleteExpiredItems(
+  client: DynamoDBClient,
+  tableName: string,
+  attribute: string,
+  now = new Date(),
+): Promise<number> {
+  const condition = {
+    ExpressionAttributeNames: { "#ttl": attribute },
+    ExpressionAttributeValues: { ":now": { N: String(Math.floor(now.getTime() / 1000)) } },
+  };
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const keyNames = (Table?.KeySchema ?? []).map((key) => key.AttributeName as string);
+  let deleted = 0;
+  let startKey: Record<string, import("@aws-sdk/client-dynamodb").AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: "#ttl <= :now",
+        ...condition,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const key = Object.fromEntries(keyNames.map((name) => [name, item[name] as never]));
+      try {
+        await client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: key,
+            ConditionExpression: "#ttl <= :now",
+            ...condition,
+          }),
+        );
+        deleted += 1;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return deleted;
+}
+
+/** Runs deleteExpiredItems now and then every `intervalMs` until stopped. */
+export function startExpirySweeper(options: {
+  endpoint: string;
+  region: string;
+  tableName: string;
+  attribute: string;
+  intervalMs: number;
+  log: (line: string) => void;
+}) {
+  const client = localDynamoDBClient(options.endpoint, options.region);
+  let running: Promise<void> = Promise.resolve();
+  const sweep = () => {
+    running = running.then(async () => {
+      try {
+        const deleted = await deleteExpiredItems(client, options.tableName, options.attribute);
+        if (deleted) options.log(`dynamodb: time to live deleted ${deleted} expired item(s)`);
+      } catch (error) {
+        options.log(`dynamodb: time-to-live sweep failed (${(error as Error).name})`);
+      }
+    });
+  };
+  sweep();
+  const timer = setInterval(sweep, options.intervalMs);
+  timer.unref();
+  return {
+    /** Resolves when the sweeps started so far have finished. */
+    idle: () => running,
+    async stop() {
+      clearInterval(timer);
+      await running;
+      client.destroy();
+    },
+  };
 }

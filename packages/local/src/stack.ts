@@ -10,7 +10,13 @@ import {
 import { apiFunctionDefaults, postConfirmationFunction } from "@userprofile/functions/definitions";
 import { startCognito } from "./cognito/index";
 import type { LocalConfig } from "./config";
-import { ensureUsersTable, localCredentials, localDynamoDBClient, startDynamoDB } from "./dynamodb";
+import {
+  ensureUsersTable,
+  localCredentials,
+  localDynamoDBClient,
+  startDynamoDB,
+  startExpirySweeper,
+} from "./dynamodb";
 import { startGateway } from "./gateway";
 import { type LocalFunction, startLambda } from "./lambda";
 import { Mailbox, startMailboxServer } from "./mailbox";
@@ -34,6 +40,8 @@ export interface LocalStack {
 }
 
 const POST_CONFIRMATION = "PostConfirmation";
+/** AWS deletes expired items within a few days; locally, once at start and then hourly. */
+const EXPIRY_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const functionName = (route: ApiRoute) => `Api-${route.method}-${route.path.replace(/\W+/g, "")}`;
 
 /**
@@ -72,11 +80,24 @@ export async function startLocalStack(
       host,
       dataDir: `${config.dataDir}/dynamodb`,
     });
-    stops.push(dynamodb.stop);
+    let sweeper: ReturnType<typeof startExpirySweeper> | undefined;
+    // The sweeper stops before the emulator it scans.
+    stops.push(async () => {
+      await sweeper?.stop();
+      await dynamodb.stop();
+    });
     const usersTable = UsersTable.name;
     const client = localDynamoDBClient(dynamodb.endpoint, config.region);
     await ensureUsersTable(client, usersTable);
     client.destroy();
+    sweeper = startExpirySweeper({
+      endpoint: dynamodb.endpoint,
+      region: config.region,
+      tableName: usersTable,
+      attribute: UsersTable.timeToLiveAttribute,
+      intervalMs: EXPIRY_SWEEP_INTERVAL_MS,
+      log,
+    });
 
     const mailbox = new Mailbox({ log });
     const lambda = await startLambda({

@@ -40,7 +40,8 @@ export async function handler(event: PostConfirmationTriggerEvent) {
       firstName: attributes.given_name,
       lastName: attributes.family_name,
     });
-    log.info(created ? "profile created" : "profile already existed", {
+    // Not created: a retry or replay found the profile, or the account was deleted already.
+    log.info(created ? "profile created" : "profile exists or account deleted", {
       userId,
       userPoolId: event.userPoolId,
     });
