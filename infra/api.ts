@@ -7,13 +7,14 @@ import {
 import { apiFunctionDefaults } from "../packages/functions/src/definitions";
 import { userPool, userPoolLink, webClient } from "./auth";
 import { router } from "./router";
+import { allowsDevOrigins } from "./stage";
 import { usersTable, usersTableLink } from "./storage";
 
 const region = aws.getRegionOutput().region;
 
 export const api = new sst.aws.ApiGatewayV2("Api", {
   cors: {
-    allowOrigins: router ? [router.url, ...devOrigins] : devOrigins,
+    allowOrigins: [...(router ? [router.url] : []), ...(allowsDevOrigins ? devOrigins : [])],
     allowHeaders: corsAllowHeaders,
     allowMethods: corsAllowMethods,
     maxAge: "1 hour",

@@ -3,6 +3,9 @@ import { isPermanentStage } from "./stage";
 
 export const usersTable = new sst.aws.Dynamo(UsersTable.name, {
   ...usersTableKeySchema,
+  // Deleted accounts leave a marker without personal data; TTL removes it
+  // once it has expired (within a few days of ExpiresAt, as AWS documents).
+  ttl: UsersTable.timeToLiveAttribute,
   deletionProtection: isPermanentStage,
 });
 
