@@ -64,12 +64,17 @@ export async function ensureUsersTable(client: DynamoDBClient, tableName: string
   }
 }
 
+/** DynamoDB's TTL ignores expiry times more than five years in the past. */
+const TTL_HORIZON_SECONDS = 5 * 365 * 24 * 60 * 60;
+
 /**
  * dynalite has no Time to Live (UpdateTimeToLive is an unknown operation), so
- * the local stack expires items itself the way DynamoDB's TTL does: an item
- * whose TTL attribute is a Number of epoch seconds at or before now is
- * deleted. Each delete is conditioned on the item still being expired, so an
- * item written again since the scan is kept. Returns how many were deleted.
+ * the local stack expires items itself the way DynamoDB's TTL does
+ * (developer guide, time-to-live-ttl-before-you-start): an item whose TTL
+ * attribute is a Number of epoch seconds at or before now, and no more than
+ * five years in the past, is deleted; other items are ignored. Each delete is
+ * conditioned on the item still being expired, so an item written again since
+ * the scan is kept. Returns how many were deleted.
  */
 export async function deleteExpiredItems(
   client: DynamoDBClient,
@@ -77,9 +82,14 @@ export async function deleteExpiredItems(
   attribute: string,
   now = new Date(),
 ): Promise<number> {
-  const condition = {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const expired = {
+    ConditionExpression: "#ttl BETWEEN :oldest AND :now",
     ExpressionAttributeNames: { "#ttl": attribute },
-    ExpressionAttributeValues: { ":now": { N: String(Math.floor(now.getTime() / 1000)) } },
+    ExpressionAttributeValues: {
+      ":oldest": { N: String(nowSeconds - TTL_HORIZON_SECONDS) },
+      ":now": { N: String(nowSeconds) },
+    },
   };
   const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
   const keyNames = (Table?.KeySchema ?? []).map((key) => key.AttributeName as string);
@@ -89,22 +99,16 @@ export async function deleteExpiredItems(
     const page = await client.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: "#ttl <= :now",
-        ...condition,
+        FilterExpression: expired.ConditionExpression,
+        ExpressionAttributeNames: expired.ExpressionAttributeNames,
+        ExpressionAttributeValues: expired.ExpressionAttributeValues,
         ExclusiveStartKey: startKey,
       }),
     );
     for (const item of page.Items ?? []) {
       const key = Object.fromEntries(keyNames.map((name) => [name, item[name] as never]));
       try {
-        await client.send(
-          new DeleteItemCommand({
-            TableName: tableName,
-            Key: key,
-            ConditionExpression: "#ttl <= :now",
-            ...condition,
-          }),
-        );
+        await client.send(new DeleteItemCommand({ TableName: tableName, Key: key, ...expired }));
         deleted += 1;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -69,12 +69,15 @@ describe("time to live on the local table", () => {
     const live = id("live");
     const profile = id("profile");
     const textTtl = id("text-ttl");
+    const ancient = id("ancient");
     await put({ UserID: { S: expired }, [TTL]: { N: seconds(new Date("2026-05-01T10:00:00Z")) } });
     await put({ UserID: { S: justExpired }, [TTL]: { N: seconds(now) } });
     await put({ UserID: { S: live }, [TTL]: { N: seconds(new Date("2026-05-01T12:00:01Z")) } });
     await put({ UserID: { S: profile }, Email: { S: "kept@example.com" } });
-    // TTL ignores an attribute that is not a Number, as DynamoDB documents.
-    await put({ UserID: { S: textTtl }, [TTL]: { S: "1" } });
+    // TTL ignores an attribute that is not a Number, and times more than five
+    // years in the past, as DynamoDB documents.
+    await put({ UserID: { S: textTtl }, [TTL]: { S: seconds(new Date("2026-05-01T10:00:00Z")) } });
+    await put({ UserID: { S: ancient }, [TTL]: { N: seconds(new Date("2021-04-01T00:00:00Z")) } });
 
     expect(await deleteExpiredItems(client, TABLE, TTL, now)).toBeGreaterThanOrEqual(2);
     expect(await exists(expired)).toBe(false);
@@ -82,11 +85,13 @@ describe("time to live on the local table", () => {
     expect(await exists(live)).toBe(true);
     expect(await exists(profile)).toBe(true);
     expect(await exists(textTtl)).toBe(true);
+    expect(await exists(ancient)).toBe(true);
   });
 
   it("the sweeper runs at once and on its interval until stopped", async () => {
+    const past = { N: seconds(new Date(Date.now() - 60_000)) };
     const first = `sweep-1-${Date.now()}`;
-    await put({ UserID: { S: first }, [TTL]: { N: "1" } });
+    await put({ UserID: { S: first }, [TTL]: past });
     const sweeper = startExpirySweeper({
       endpoint: emulator.endpoint,
       region: "us-east-1",
@@ -98,11 +103,11 @@ describe("time to live on the local table", () => {
     await sweeper.idle();
     expect(await exists(first)).toBe(false);
     const second = `sweep-2-${Date.now()}`;
-    await put({ UserID: { S: second }, [TTL]: { N: "1" } });
+    await put({ UserID: { S: second }, [TTL]: past });
     await expect.poll(() => exists(second), { timeout: 5_000 }).toBe(false);
     await sweeper.stop();
     const third = `sweep-3-${Date.now()}`;
-    await put({ UserID: { S: third }, [TTL]: { N: "1" } });
+    await put({ UserID: { S: third }, [TTL]: past });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await exists(third)).toBe(true);
   });
@@ -113,7 +118,11 @@ describe("time to live on the local table", () => {
       const first = await startLocalTarget({ dataDir, keepData: true });
       const expired = `expired-marker-${Date.now()}`;
       await put(
-        { UserID: { S: expired }, DeletedAt: { S: "2020-01-01T00:00:00.000Z" }, [TTL]: { N: "1" } },
+        {
+          UserID: { S: expired },
+          DeletedAt: { S: new Date(Date.now() - 7_200_000).toISOString() },
+          [TTL]: { N: seconds(new Date(Date.now() - 60_000)) },
+        },
         first.dynamodb,
         first.usersTable,
       );
