@@ -177,6 +177,7 @@ describe("PATCH /me", () => {
   it.each([
     "application/json",
     "application/json; charset=utf-8",
+    "application/json; charset=utf8",
     "Application/JSON;charset=UTF-8",
     'application/json; charset="utf-8"',
     "application/merge-patch+json",

@@ -1,4 +1,5 @@
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   CreateTableCommand,
   DeleteItemCommand,
@@ -94,7 +95,7 @@ export async function deleteExpiredItems(
   const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
   const keyNames = (Table?.KeySchema ?? []).map((key) => key.AttributeName as string);
   let deleted = 0;
-  let startKey: Record<string, import("@aws-sdk/client-dynamodb").AttributeValue> | undefined;
+  let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await client.send(
       new ScanCommand({
@@ -106,7 +107,7 @@ export async function deleteExpiredItems(
       }),
     );
     for (const item of page.Items ?? []) {
-      const key = Object.fromEntries(keyNames.map((name) => [name, item[name] as never]));
+      const key = Object.fromEntries(keyNames.map((name) => [name, item[name] as AttributeValue]));
       try {
         await client.send(new DeleteItemCommand({ TableName: tableName, Key: key, ...expired }));
         deleted += 1;

@@ -68,7 +68,7 @@ function callerOf(event: ApiEvent): Account.Caller {
  * optional parameters; a charset, if given, must be UTF-8 (RFC 8259 §8.1).
  * Not `application/json-seq` and the like, which are other formats.
  */
-const JSON_MEDIA_TYPE = /^application\/(?:[\w.!#$&^-]+\+)?json$/i;
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.!#$&^+-]+\+)?json$/i;
 
 export function isJsonContentType(contentType: string): boolean {
   const [mediaType = "", ...parameters] = contentType.split(";");
@@ -76,7 +76,7 @@ export function isJsonContentType(contentType: string): boolean {
   return parameters.every((parameter) => {
     const [name = "", value = ""] = parameter.split("=");
     if (name.trim().toLowerCase() !== "charset") return true;
-    return /^"?utf-8"?$/i.test(value.trim());
+    return /^"?utf-?8"?$/i.test(value.trim());
   });
 }
 
