@@ -12,7 +12,7 @@ import {
   triggerTarget,
 } from "./bundles";
 import { costs } from "./cost";
-import { recordedResultsFile, resultsFile } from "./paths";
+import { recordedResultsFile, repoRoot, resultsFile } from "./paths";
 import { localStackReady } from "./ready";
 import { apiLatency, fillPool, flows, startBenchStack } from "./stack";
 import { kB, ms, ratio, type Summary, spread } from "./stats";
@@ -203,6 +203,8 @@ const results = {
   bundles: [...bundles, sstDefaults.trigger, sstDefaults.baseline].map(
     ({ file: _file, topInputs, ...rest }) => ({
       ...rest,
+      // Relative, so the record reads the same from any checkout.
+      handler: rest.handler.replace(repoRoot, ""),
       topInputs: topInputs.slice(0, 10),
     }),
   ),
