@@ -48,7 +48,7 @@ let exponentiator: DiffieHellman | undefined;
 /**
  * base^exponent mod N through OpenSSL: a Diffie-Hellman context on N whose
  * private key is the exponent computes otherPublic^privateKey mod N, about
- * ten times faster than BigInt square-and-multiply. The generator must stay
+ * six times less CPU than BigInt square-and-multiply. The generator must stay
  * 2 (N's own): OpenSSL then recognises RFC 3526's group and skips the
  * seconds-long primality check it runs on unknown (p, g) pairs. OpenSSL
  * refuses the "public key" 0, 1 and N − 1, whose powers are trivial anyway.
