@@ -47,8 +47,8 @@ let exponentiator: DiffieHellman | undefined;
 
 /**
  * base^exponent mod N through OpenSSL: a Diffie-Hellman context on N whose
- * private key is the exponent computes otherPublic^privateKey mod N, about
- * six times less CPU than BigInt square-and-multiply. The generator must stay
+ * private key is the exponent computes otherPublic^privateKey mod N in about
+ * a sixth of the CPU BigInt square-and-multiply takes. The generator must stay
  * 2 (N's own): OpenSSL then recognises RFC 3526's group and skips the
  * seconds-long primality check it runs on unknown (p, g) pairs. OpenSSL
  * refuses the "public key" 0, 1 and N − 1, whose powers are trivial anyway.
