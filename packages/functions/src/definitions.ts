@@ -11,3 +11,11 @@ export const apiFunctionDefaults = {
   timeoutSeconds: 10,
   memoryMB: 512,
 } as const;
+
+/**
+ * What the trigger logs as `outcome` on its "post confirmation" line; infra counts each one
+ * with a CloudWatch metric filter on `$.outcome`. A failure is not an outcome: it throws, and
+ * Lambda's Errors metric (alarmed in infra/monitoring.ts) counts it.
+ */
+export const postConfirmationOutcomes = ["created", "already-existed", "skipped"] as const;
+export type PostConfirmationOutcome = (typeof postConfirmationOutcomes)[number];
