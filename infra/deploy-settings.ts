@@ -20,6 +20,8 @@ export const settingVariables = {
 
 export const cognitoPlans = ["LITE", "ESSENTIALS", "PLUS"] as const;
 export type CognitoPlan = (typeof cognitoPlans)[number];
+/** Everything this app uses (email sign-in, SRP, a post-confirmation trigger) is in Lite. */
+export const defaultCognitoPlan: CognitoPlan = "LITE";
 
 export const threatProtectionModes = ["off", "audit", "enforced"] as const;
 export type ThreatProtectionMode = (typeof threatProtectionModes)[number];
@@ -48,7 +50,7 @@ export function readDeploySettings(env: Env, stage: string): DeploySettings {
     return raw ? raw : undefined;
   };
   const settings: DeploySettings = {
-    cognitoPlan: cognitoPlan(value(settingVariables.cognitoPlan)),
+    cognitoPlan: parseCognitoPlan(value(settingVariables.cognitoPlan)),
     threatProtection: threatProtection(value(settingVariables.threatProtection)),
   };
   if (settings.threatProtection !== "off" && settings.cognitoPlan !== "PLUS") {
@@ -72,12 +74,13 @@ export function readDeploySettings(env: Env, stage: string): DeploySettings {
   return settings;
 }
 
-function cognitoPlan(raw: string | undefined): CognitoPlan {
-  if (!raw) return "LITE";
-  const plan = raw.toUpperCase();
+/** `COGNITO_PLAN` as deploy reads it (the bench prices the same plan). */
+export function parseCognitoPlan(raw: string | undefined): CognitoPlan {
+  const plan = raw?.trim().toUpperCase();
+  if (!plan) return defaultCognitoPlan;
   if (!(cognitoPlans as readonly string[]).includes(plan)) {
     throw new Error(
-      `${settingVariables.cognitoPlan}=${raw} is not a Cognito feature plan: use lite, essentials or plus.`,
+      `${settingVariables.cognitoPlan}=${raw?.trim()} is not a Cognito feature plan: use lite, essentials or plus.`,
     );
   }
   return plan as CognitoPlan;
