@@ -1,3 +1,5 @@
+import { readDeploySettings } from "./deploy-settings";
+
 /** Stages that hold real users: retained on removal and protected from deletion. */
 export const permanentStages = ["production"];
 
@@ -8,3 +10,6 @@ export const isPermanentStage = permanentStages.includes($app.stage);
  * developer stages; a permanent stage answers only its own site.
  */
 export const allowsDevOrigins = $dev || !isPermanentStage;
+
+/** This deploy's opt-in settings (SES email, feature plan, domains, table); see docs/production.md. */
+export const settings = readDeploySettings(process.env, $app.stage);
