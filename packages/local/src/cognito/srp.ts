@@ -64,11 +64,16 @@ function verifier(pool: string, userId: string, password: string, salt: bigint):
 
 /**
  * Cognito stores a verifier; cognito-local stores the password itself, so the
- * verifier is derived per challenge with a fresh salt, which a client cannot
- * tell apart.
+ * verifier is derived per challenge. `saltHex` lets the caller keep the salt
+ * stable per user, as a stored verifier's is; without it a fresh one is drawn.
  */
-export function createChallenge(pool: string, userId: string, password: string): SrpChallenge {
-  const salt = toBigInt(randomBytes(16).toString("hex"));
+export function createChallenge(
+  pool: string,
+  userId: string,
+  password: string,
+  saltHex: string = randomBytes(16).toString("hex"),
+): SrpChallenge {
+  const salt = toBigInt(saltHex);
   const v = verifier(pool, userId, password, salt);
   for (;;) {
     const b = toBigInt(randomBytes(32).toString("hex"));
