@@ -88,6 +88,10 @@ describe("a deployed stage", () => {
       expect(app.pool.inputs.autoVerifiedAttributes).toEqual(["email"]);
     });
 
+    it("ignores case in usernames (Alice@example.com and alice@example.com are one account)", () => {
+      expect(app.pool.inputs.usernameConfiguration).toEqual({ caseSensitive: false });
+    });
+
     it("requires passwords of 8+ characters with upper, lower, digit and symbol", () => {
       expect(app.pool.inputs.passwordPolicy).toMatchObject({
         minimumLength: 8,
@@ -143,6 +147,11 @@ describe("a deployed stage", () => {
       expect([...(app.client.inputs.explicitAuthFlows as string[])].sort()).toEqual(
         ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"].sort(),
       );
+    });
+
+    it("hides whether a user exists and lets sign-out revoke tokens", () => {
+      expect(app.client.inputs.preventUserExistenceErrors).toBe("ENABLED");
+      expect(app.client.inputs.enableTokenRevocation).toBe(true);
     });
   });
 

@@ -81,8 +81,11 @@ export interface Harness {
   /** The pool's clock; advance it to let codes and tokens expire. */
   clock: LocalClock;
   triggerFailures: TriggerFailures;
-  /** Restarts the emulator on the same data directory and port (so the issuer stays). */
-  restart(): Promise<void>;
+  /**
+   * Restarts the emulator on the same data directory and port (so the issuer
+   * stays); `whileStopped` runs in between, e.g. to edit the data files.
+   */
+  restart(whileStopped?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -118,10 +121,11 @@ export async function startHarness(
     dataDir,
     clock,
     triggerFailures,
-    async restart() {
+    async restart(whileStopped) {
       harness.client.destroy();
       const port = Number(new URL(harness.pool.endpoint).port);
       await harness.pool.stop();
+      await whileStopped?.();
       harness.pool = await start(port);
       harness.client = sdkClient(harness.pool.endpoint);
     },

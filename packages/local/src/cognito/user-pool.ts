@@ -31,11 +31,11 @@ function preference(asked: string) {
 }
 
 /**
- * cognito-local's user pool with usernames that ignore case, as in a pool
- * created with `usernameConfiguration.caseSensitive: false` (SST's default):
- * `Alice@example.com` and `alice@example.com` are one account for every
- * call that names a user. Refresh tokens live in the session store, not on
- * the user record.
+ * cognito-local's user pool, with usernames that ignore case when the pool
+ * says `UsernameConfiguration.CaseSensitive: false` (as SST deploys it):
+ * `Alice@example.com` and `alice@example.com` are then one account for
+ * every call that names a user. Refresh tokens live in the session store,
+ * not on the user record.
  */
 export class CaseInsensitiveUserPool extends UserPoolServiceImpl {
   constructor(
@@ -51,6 +51,9 @@ export class CaseInsensitiveUserPool extends UserPoolServiceImpl {
     if (typeof username !== "string" || username === "") return null;
     const byKey = await this.users.get<User>(ctx, ["Users", username]);
     if (byKey) return byKey;
+    if (this.options.UsernameConfiguration?.CaseSensitive !== false) {
+      return super.getUserByUsername(ctx, username);
+    }
     const wanted = folded(username);
     const byEmail = this.options.UsernameAttributes?.includes("email") ?? false;
     const all = Object.values((await this.users.get<Record<string, User>>(ctx, "Users", {})) ?? {});
