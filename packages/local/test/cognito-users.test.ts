@@ -44,6 +44,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   await signOut();
+  h.clock.reset();
 });
 
 afterAll(async () => {
@@ -100,8 +101,63 @@ describe("an unconfirmed user", () => {
   });
 });
 
+describe("failed sign-ins lock the user out for a while", () => {
+  const exceeded = { name: "NotAuthorizedException", message: "Password attempts exceeded" };
+
+  it("after 5 wrong passwords, 1 s, then doubling per failure; the right password waits too", async () => {
+    const email = uniqueEmail("lockout");
+    await signUpAndConfirm(h, email);
+    const wrong = `${PASSWORD}-wrong`;
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      expect(await failure(passwordSignIn(email, wrong))).toEqual(incorrect);
+    }
+    expect(await failure(passwordSignIn(email, PASSWORD))).toEqual(exceeded);
+    h.clock.advance(1.1);
+    expect(await failure(passwordSignIn(email, wrong))).toEqual(incorrect);
+    // The 6th failure locks for 2 s; attempts meanwhile don't lengthen it.
+    h.clock.advance(1);
+    expect(await failure(passwordSignIn(email, PASSWORD))).toEqual(exceeded);
+    h.clock.advance(1.1);
+    expect((await passwordSignIn(email, PASSWORD)).AuthenticationResult).toBeTruthy();
+    // A successful sign-in starts over: four more failures lock nothing.
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      expect(await failure(passwordSignIn(email, wrong))).toEqual(incorrect);
+    }
+    expect((await passwordSignIn(email, PASSWORD)).AuthenticationResult).toBeTruthy();
+  });
+
+  it("applies to SRP sign-in (Amplify) as well, and 15 quiet minutes after a lockout reset it", async () => {
+    const email = uniqueEmail("lockout-srp");
+    await signUpAndConfirm(h, email);
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      expect(await failure(passwordSignIn(email, `${PASSWORD}-wrong`))).toEqual(incorrect);
+    }
+    // Failures 6 to 9, each after the previous lockout: the 9th locks for 16 s,
+    // longer than an SRP round trip takes in real time.
+    for (let failures = 5; failures < 9; failures++) {
+      h.clock.advance(2 ** (failures - 5) + 0.1);
+      expect(await failure(passwordSignIn(email, `${PASSWORD}-wrong`))).toEqual(incorrect);
+    }
+    expect(await failure(signIn({ username: email, password: PASSWORD }))).toEqual(exceeded);
+    h.clock.advance(15 * 60);
+    // Reset: a 6th failure now would be the first, so it locks nothing.
+    expect(await failure(passwordSignIn(email, `${PASSWORD}-wrong`))).toEqual(incorrect);
+    expect((await signIn({ username: email, password: PASSWORD })).isSignedIn).toBe(true);
+  });
+});
+
 describe("user existence is not revealed (PreventUserExistenceErrors)", () => {
-  it("ConfirmForgotPassword for an unknown user answers CodeMismatchException", async () => {
+  it("ConfirmSignUp and ConfirmForgotPassword for an unknown user answer CodeMismatchException", async () => {
+    const unknownSignUp = await failure(
+      h.client.send(
+        new ConfirmSignUpCommand({
+          ClientId: client(),
+          Username: uniqueEmail("nobody"),
+          ConfirmationCode: "123456",
+        }),
+      ),
+    );
+    expect(unknownSignUp.name).toBe("CodeMismatchException");
     const error = await failure(
       h.client.send(
         new ConfirmForgotPasswordCommand({

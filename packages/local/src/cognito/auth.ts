@@ -16,6 +16,7 @@ import {
   type User,
   type UserPoolService,
 } from "cognito-local/lib/services/userPoolService.js";
+import { passwordAttempt } from "./lockout";
 import { assertPasswordAllowed } from "./password-policy";
 import type { PoolStates } from "./pool-state";
 import type { SessionTokens } from "./sessions";
@@ -196,6 +197,18 @@ export function authTargets(
     return { ChallengeParameters: {}, AuthenticationResult: withTokenMetadata(issued) };
   };
 
+  /** Applies Cognito's lockout after failed passwords (see lockout.ts); throws on failure. */
+  const checkPassword = async (
+    ctx: Context,
+    userPool: UserPoolService,
+    user: User,
+    passwordIsRight: () => boolean,
+  ) => {
+    const attempt = passwordAttempt(user, passwordIsRight, now());
+    if (attempt.user) await userPool.saveUser(ctx, attempt.user);
+    if (attempt.error) throw attempt.error;
+  };
+
   const startSrp = async (ctx: Context, req: InitiateAuthRequest, client: AppClient) => {
     const username = req.AuthParameters?.USERNAME;
     const srpA = req.AuthParameters?.SRP_A;
@@ -272,13 +285,13 @@ export function authTargets(
     if (!user.Enabled) throw new NotAuthorizedError("User is disabled.");
     // Cognito tells an unconfirmed user so whatever the password.
     if (user.UserStatus === "UNCONFIRMED") throw new UserNotConfirmedException();
-    const valid = verifyPasswordClaim(
-      poolName(session.userPoolId),
-      session.userIdForSrp,
-      session.challenge,
-      { srpA: session.srpA, timestamp, signature },
+    await checkPassword(ctx, userPool, user, () =>
+      verifyPasswordClaim(poolName(session.userPoolId), session.userIdForSrp, session.challenge, {
+        srpA: session.srpA,
+        timestamp,
+        signature,
+      }),
     );
-    if (!valid) throw incorrect();
     if (user.UserStatus === "RESET_REQUIRED") throw new PasswordResetRequiredError();
     if (user.UserStatus === "FORCE_CHANGE_PASSWORD") return newPasswordChallenge(user);
     return issueTokens(ctx, userPool, user, client);
@@ -299,7 +312,7 @@ export function authTargets(
     }
     if (!user.Enabled) throw new NotAuthorizedError("User is disabled.");
     if (user.UserStatus === "UNCONFIRMED") throw new UserNotConfirmedException();
-    if (user.Password !== password) throw incorrect();
+    await checkPassword(ctx, userPool, user, () => user.Password === password);
     if (user.UserStatus === "RESET_REQUIRED") throw new PasswordResetRequiredError();
     if (user.UserStatus === "FORCE_CHANGE_PASSWORD") return newPasswordChallenge(user);
     return issueTokens(ctx, userPool, user, client);
