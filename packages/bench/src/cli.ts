@@ -409,7 +409,12 @@ table(
     ["one profile read, cold / warm", `${usd(cost.perRead.cold)} / ${usd(cost.perRead.warm)}`],
     ...cost.months.map((month) => [
       `${month.users.toLocaleString("en-US")} users/month (sign-up + read, ${month.coldShare * 100}% cold)`,
-      `${usd(month.backend)} backend + ${usd(month.cognito)} Cognito MAUs`,
+      `${usd(month.backend)} backend + ${usd(month.cognito)} Cognito ${cost.cognitoPlan} MAUs (${Object.entries(
+        month.cognitoByPlan,
+      )
+        .filter(([plan]) => plan !== cost.cognitoPlan)
+        .map(([plan, amount]) => `${plan}: ${usd(amount)}`)
+        .join(", ")})`,
     ]),
   ],
 );
