@@ -106,6 +106,10 @@ describe("a deployed stage", () => {
       expect(app.pool.inputs.autoVerifiedAttributes).toEqual(["email"]);
     });
 
+    it("ignores case in usernames (Alice@example.com and alice@example.com are one account)", () => {
+      expect(app.pool.inputs.usernameConfiguration).toEqual({ caseSensitive: false });
+    });
+
     it("requires passwords of 8+ characters with upper, lower, digit and symbol", () => {
       expect(app.pool.inputs.passwordPolicy).toMatchObject({
         minimumLength: 8,
@@ -176,6 +180,11 @@ describe("a deployed stage", () => {
         refreshTokenValidity: tokenValidity.refreshTokenDays,
         tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
       });
+    });
+
+    it("hides whether a user exists and lets sign-out revoke tokens", () => {
+      expect(app.client.inputs.preventUserExistenceErrors).toBe("ENABLED");
+      expect(app.client.inputs.enableTokenRevocation).toBe(true);
     });
   });
 

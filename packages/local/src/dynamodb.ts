@@ -127,6 +127,8 @@ export function startExpirySweeper(options: {
   tableName: string;
   attribute: string;
   intervalMs: number;
+  /** The local stack's clock, so that a test moving it forward expires items too. */
+  now?: () => Date;
   log: (line: string) => void;
 }) {
   const client = localDynamoDBClient(options.endpoint, options.region);
@@ -134,7 +136,12 @@ export function startExpirySweeper(options: {
   const sweep = () => {
     running = running.then(async () => {
       try {
-        const deleted = await deleteExpiredItems(client, options.tableName, options.attribute);
+        const deleted = await deleteExpiredItems(
+          client,
+          options.tableName,
+          options.attribute,
+          options.now?.() ?? new Date(),
+        );
         if (deleted) options.log(`dynamodb: time to live deleted ${deleted} expired item(s)`);
       } catch (error) {
         options.log(`dynamodb: time-to-live sweep failed (${(error as Error).name})`);
