@@ -181,6 +181,42 @@ describe("Account.remove", () => {
   });
 });
 
+describe("Account.remove, observed", () => {
+  it("logs `account deleted` with the user id only, so operators can count deletions", async () => {
+    const { caller, email } = await withProfile();
+    const lines: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      lines.push(...String(chunk).split("\n").filter(Boolean));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      await Account.remove(request().deps, caller);
+    } finally {
+      process.stdout.write = write;
+    }
+    const logged = lines.filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+    expect(logged).toEqual([{ level: "info", message: "account deleted", userId: caller.userId }]);
+    expect(lines.join("\n")).not.toContain(email);
+  });
+
+  it("two DELETEs racing (two tabs) both succeed: the one that finds the user already gone is not an error", async () => {
+    const { caller } = await withProfile();
+    const first = request();
+    const afterLookup = first.cognito.hold("AdminGetUserCommand", "after");
+    const deleting = Account.remove(first.deps, caller);
+    await afterLookup.reached;
+
+    await Account.remove(request().deps, caller);
+    afterLookup.release();
+
+    await expect(deleting).resolves.toBeUndefined();
+    expect(first.cognito.calls).toContain("AdminDeleteUserCommand");
+    expect(await userExists(caller.userId)).toBe(false);
+    await expectMarker(caller.userId);
+  });
+});
+
 describe("deletion racing other requests", () => {
   it("GET heals a missing profile, DELETE completes while heal holds the pool's answer: heal writes nothing", async () => {
     const { caller } = await confirmedUser({ given_name: "Race" });
@@ -253,6 +289,21 @@ describe("deletion racing other requests", () => {
 
     expect(await visibleCode(patching)).toBe("account_not_found");
     await expectMarker(caller.userId);
+  });
+
+  it("PATCH on a missing profile races GET's heal: the change is still applied, not lost", async () => {
+    const { caller } = await confirmedUser({ given_name: "Before" });
+    const patch = request();
+    // The update found no item; before PATCH reads why, GET heals the profile.
+    const beforeRead = patch.table.hold("GetCommand", "before");
+    const patching = Account.updateProfile(patch.deps, caller, { firstName: "After" });
+    await beforeRead.reached;
+
+    expect(await Account.profile(request().deps, caller)).toMatchObject({ firstName: "Before" });
+    beforeRead.release();
+
+    expect(await patching).toMatchObject({ firstName: "After" });
+    expect((await rawItem(caller.userId))?.firstName).toEqual({ S: "After" });
   });
 
   it("PATCH's heal holds the pool's answer while DELETE completes: nothing is created", async () => {

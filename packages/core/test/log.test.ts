@@ -51,6 +51,12 @@ describe("errorFields", () => {
     });
   });
 
+  it("logs only the type of a thrown value that is not an Error, never its content", () => {
+    expect(errorFields("ada@example.com is taken")).toEqual({ errorName: "string" });
+    expect(errorFields({ email: "ada@example.com" })).toEqual({ errorName: "object" });
+    expect(errorFields(undefined)).toEqual({ errorName: "undefined" });
+  });
+
   it("keeps a programming error's message", () => {
     expect(errorFields(new TypeError("x is not a function"))).toEqual({
       errorName: "TypeError",

@@ -46,9 +46,22 @@ describe("Name.check", () => {
     expect(Name.check(`${"e\u0301".repeat(50)}`)).toEqual({ ok: true, value: "é".repeat(50) });
   });
 
-  it("labels its messages", () => {
-    expect(Name.check("\u0000", '"firstName"')).toMatchObject({
-      message: '"firstName" must not contain control characters or line breaks.',
+  it.each([
+    ["\ud800", '"firstName" contains a broken character (an unpaired UTF-16 surrogate).'],
+    ["\u0000", '"firstName" must not contain control characters or line breaks.'],
+    [
+      "\u202e",
+      '"firstName" must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C).',
+    ],
+    ["\u200b", '"firstName" must contain at least one visible character.'],
+    ["x".repeat(51), '"firstName" must be at most 50 characters.'],
+  ])("labels its message for %j", (input, message) => {
+    expect(Name.check(input, '"firstName"')).toMatchObject({ ok: false, message });
+  });
+
+  it("says 'The name' when no label is given", () => {
+    expect(Name.check("")).toMatchObject({
+      message: "The name must contain at least one visible character.",
     });
   });
 

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { VisibleError } from "../src/error";
@@ -116,6 +116,31 @@ describe("Profile.update", () => {
       status: "absent",
     });
     expect(await rawItem(userId)).toBeUndefined();
+  });
+});
+
+describe("Profile.get", () => {
+  it("reads a profile written before UpdatedAt existed, reporting CreatedAt as its last update", async () => {
+    const userId = randomUUID();
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          UserID: { S: userId },
+          Email: { S: "old@example.com" },
+          firstName: { S: "Early" },
+          CreatedAt: { S: "2025-01-01T00:00:00.000Z" },
+        },
+      }),
+    );
+    expect(await Profile.get(store, userId)).toEqual({
+      userId,
+      email: "old@example.com",
+      firstName: "Early",
+      lastName: null,
+      createdAt: "2025-01-01T00:00:00.000Z",
+      updatedAt: "2025-01-01T00:00:00.000Z",
+    });
   });
 });
 

@@ -175,6 +175,59 @@ describe("PATCH /me", () => {
   });
 
   it.each([
+    ["non-JSON", { body: "{not json" }, "The body is not valid JSON."],
+    ["no body", {}, "A JSON body is required."],
+    [
+      "a body over 4 KiB",
+      { body: JSON.stringify({ firstName: "x".repeat(5000) }) },
+      "The body must be at most 4096 bytes.",
+    ],
+    [
+      "a non-JSON content type",
+      { body: "{}", headers: { "content-type": "text/plain" } },
+      "Send the body as application/json (UTF-8).",
+    ],
+    [
+      "bytes that are not UTF-8",
+      { base64: true, body: Buffer.from([0x7b, 0xc3, 0x28, 0x7d]).toString("base64") },
+      "The body is not valid UTF-8.",
+    ],
+    ["an array", { body: "[]" }, "The body must be a JSON object."],
+    ["an empty object", { body: "{}" }, "Nothing to change. Editable fields: firstName, lastName."],
+    [
+      "an unknown field",
+      { body: JSON.stringify({ nickname: "x" }) },
+      'Unknown field "nickname". Editable fields: firstName, lastName.',
+    ],
+    [
+      "an unknown field with a long name",
+      { body: JSON.stringify({ [`${"n".repeat(45)}😀`]: "x" }) },
+      `Unknown field "${"n".repeat(40)}". Editable fields: firstName, lastName.`,
+    ],
+    [
+      "a wrong type",
+      { body: JSON.stringify({ lastName: 1 }) },
+      '"lastName" must be a string or null.',
+    ],
+    [
+      "a name with a control character",
+      { body: JSON.stringify({ firstName: "Ada\u0000" }) },
+      '"firstName" must not contain control characters or line breaks. Send null to clear it.',
+    ],
+  ])("explains %s in a message a client can show", async (_, options, message) => {
+    const result = await patchMe(apiEvent("PATCH /me", { sub: await existingUser(), ...options }));
+    expect(result.statusCode).toBe(400);
+    expect(bodyOf(result).error.message).toBe(message);
+  });
+
+  it("explains a missing token", async () => {
+    const result = await getMe(apiEvent("GET /me", { sub: null }));
+    expect(bodyOf(result)).toEqual({
+      error: { code: "unauthorized", message: "A valid token is required." },
+    });
+  });
+
+  it.each([
     "application/json",
     "application/json; charset=utf-8",
     "application/json; charset=utf8",

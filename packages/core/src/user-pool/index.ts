@@ -28,13 +28,23 @@ export const UserPoolSettings = {
 /** Cognito's symbol set for `requireSymbols`. */
 const SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-";
 
+export interface PasswordPolicy {
+  minimumLength: number;
+  requireLowercase: boolean;
+  requireUppercase: boolean;
+  requireNumbers: boolean;
+  requireSymbols: boolean;
+}
+
 export interface PasswordRule {
   id: "length" | "lowercase" | "uppercase" | "number" | "symbol";
   label: string;
   test: (password: string) => boolean;
 }
 
-export function passwordRules(policy = UserPoolSettings.passwordPolicy): PasswordRule[] {
+export function passwordRules(
+  policy: PasswordPolicy = UserPoolSettings.passwordPolicy,
+): PasswordRule[] {
   const rules: PasswordRule[] = [
     {
       id: "length",
