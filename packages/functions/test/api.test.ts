@@ -220,6 +220,34 @@ describe("PATCH /me", () => {
     expect(bodyOf(result).error.message).toBe(message);
   });
 
+  it("takes 4 KiB of body (4096 bytes) and refuses one byte more", async () => {
+    const userId = await existingUser();
+    const json = JSON.stringify({ firstName: "Padded" });
+    const padded = (bytes: number) => json + " ".repeat(bytes - json.length);
+    const atLimit = await patchMe(apiEvent("PATCH /me", { sub: userId, body: padded(4096) }));
+    expect(atLimit.statusCode).toBe(200);
+    const over = await patchMe(apiEvent("PATCH /me", { sub: userId, body: padded(4097) }));
+    expect(bodyOf(over).error.code).toBe("body_too_large");
+  });
+
+  it("accepts a body sent without a content type", async () => {
+    const userId = await existingUser();
+    const event = apiEvent("PATCH /me", {
+      sub: userId,
+      body: JSON.stringify({ lastName: "Bare" }),
+    });
+    event.headers = {};
+    expect(bodyOf(await patchMe(event))).toMatchObject({ lastName: "Bare" });
+  });
+
+  it("answers 401, not 500, when no authorizer ran or the subject is empty", async () => {
+    const unauthorized = { error: { code: "unauthorized", message: "A valid token is required." } };
+    const noAuthorizer = apiEvent("GET /me");
+    delete (noAuthorizer.requestContext as { authorizer?: unknown }).authorizer;
+    expect(bodyOf(await getMe(noAuthorizer))).toEqual(unauthorized);
+    expect(bodyOf(await getMe(apiEvent("GET /me", { sub: "" })))).toEqual(unauthorized);
+  });
+
   it("explains a missing token", async () => {
     const result = await getMe(apiEvent("GET /me", { sub: null }));
     expect(bodyOf(result)).toEqual({
@@ -235,6 +263,7 @@ describe("PATCH /me", () => {
     'application/json; charset="utf-8"',
     "application/merge-patch+json",
     "application/vnd.api+json; charset=utf-8",
+    "application/json; profile=https://example.com/profile",
   ])("accepts content type %s", async (contentType) => {
     const userId = await existingUser();
     const result = await patchMe(
