@@ -215,6 +215,21 @@ describe("Account.remove, observed", () => {
     expect(await userExists(caller.userId)).toBe(false);
     await expectMarker(caller.userId);
   });
+
+  it("does not skip deleting the user when the pool fails to answer who it is: it fails, and the retry finishes", async () => {
+    const { caller } = await withProfile();
+    const first = request();
+    first.cognito.failNext(
+      "AdminGetUserCommand",
+      Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" }),
+    );
+    await expect(Account.remove(first.deps, caller)).rejects.toThrow("Rate exceeded");
+    expect(await userExists(caller.userId)).toBe(true);
+    await expectMarker(caller.userId);
+
+    await Account.remove(request().deps, caller);
+    expect(await userExists(caller.userId)).toBe(false);
+  });
 });
 
 describe("deletion racing other requests", () => {
@@ -389,6 +404,29 @@ describe("healing", () => {
     // Only the app's JSON lines: a runtime warning may land on stderr too.
     const logged = lines.filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
     expect(logged).toEqual([{ level: "info", message: "profile healed", userId: caller.userId }]);
+  });
+
+  it("logs one `profile healed` when two requests heal the same profile at once", async () => {
+    const { caller } = await confirmedUser({ given_name: "Twice" });
+    const lines: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      lines.push(...String(chunk).split("\n").filter(Boolean));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      const slow = request();
+      const beforeCreate = slow.table.hold("PutCommand", "before");
+      const healing = Account.profile(slow.deps, caller);
+      await beforeCreate.reached;
+      await Account.profile(request().deps, caller);
+      beforeCreate.release();
+      expect(await healing).toMatchObject({ firstName: "Twice" });
+    } finally {
+      process.stdout.write = write;
+    }
+    const healed = lines.filter((line) => line.includes('"profile healed"'));
+    expect(healed).toHaveLength(1);
   });
 
   it("cleans the pool's names by the name rule instead of failing", async () => {

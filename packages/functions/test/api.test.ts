@@ -89,6 +89,25 @@ describe("GET /me", () => {
   });
 });
 
+describe("a deleted account", () => {
+  it("answers GET and PATCH with 404 account_not_found while its marker stands", async () => {
+    const userId = await existingUser({ firstName: "Gone" });
+    const now = new Date();
+    await Profile.markDeleted(store, userId, new Date(now.getTime() + 3600_000), now);
+    const gone = {
+      error: { code: "account_not_found", message: "This account no longer exists." },
+    };
+    const read = await getMe(apiEvent("GET /me", { sub: userId }));
+    expect(read.statusCode).toBe(404);
+    expect(bodyOf(read)).toEqual(gone);
+    const write = await patchMe(
+      apiEvent("PATCH /me", { sub: userId, body: JSON.stringify({ firstName: "Back" }) }),
+    );
+    expect(write.statusCode).toBe(404);
+    expect(bodyOf(write)).toEqual(gone);
+  });
+});
+
 describe("PATCH /me", () => {
   it("updates names, trims them and returns the new profile", async () => {
     const userId = await existingUser({ firstName: "Old", lastName: "Name" });
