@@ -1,5 +1,5 @@
 import { UserPoolSettings } from "../packages/core/src/user-pool";
-import { postConfirmationFunction } from "../packages/functions/src/definitions";
+import { permissionsFor, postConfirmationFunction } from "../packages/functions/src/definitions";
 import { isPermanentStage } from "./stage";
 import { usersTable, usersTableLink } from "./storage";
 
@@ -11,7 +11,8 @@ export const userPool = new sst.aws.CognitoUserPool("Auth", {
       timeout: `${postConfirmationFunction.timeoutSeconds} seconds`,
       memory: `${postConfirmationFunction.memoryMB} MB`,
       link: [usersTableLink],
-      permissions: [{ actions: ["dynamodb:PutItem"], resources: [usersTable.arn] }],
+      // No pool ARN: naming the pool here would make it depend on its own trigger.
+      permissions: permissionsFor(postConfirmationFunction.grants, { table: usersTable.arn }),
     },
   },
   transform: {
