@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { UsersTable } from "@userprofile/core/users-table";
 import {
   type ApiRoute,
@@ -7,16 +7,25 @@ import {
   corsAllowMethods,
   devOrigins,
 } from "@userprofile/functions/api/routes";
-import { apiFunctionDefaults, postConfirmationFunction } from "@userprofile/functions/definitions";
+import {
+  apiFunctionDefaults,
+  type FunctionGrants,
+  permissionsFor,
+  postConfirmationFunction,
+} from "@userprofile/functions/definitions";
 import { startCognito } from "./cognito/index";
 import type { LocalConfig } from "./config";
-import { ensureUsersTable, localCredentials, localDynamoDBClient, startDynamoDB } from "./dynamodb";
+import { ensureUsersTable, localDynamoDBClient, startDynamoDB } from "./dynamodb";
 import { startGateway } from "./gateway";
+import { cognitoGate, dynamodbAuthorizer, LOCAL_ACCOUNT_ID, LocalIam } from "./iam";
 import { type LocalFunction, startLambda } from "./lambda";
 import { Mailbox, startMailboxServer } from "./mailbox";
+import { removeOwnOutputsSync, replaceStaleOutputs, writeOutputs } from "./outputs-file";
 import { startWebDevServer } from "./web";
 
 export interface LocalOutputs {
+  /** The stack's process: a client can tell a live stack's file from one a killed stack left behind. */
+  pid: number;
   region: string;
   userPoolId: string;
   userPoolClientId: string;
@@ -33,8 +42,10 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const POST_CONFIRMATION = "PostConfirmation";
-const functionName = (route: ApiRoute) => `Api-${route.method}-${route.path.replace(/\W+/g, "")}`;
+export const POST_CONFIRMATION = "PostConfirmation";
+/** The local Lambda function serving a route, e.g. `Api-GET-me`. */
+export const localFunctionName = (route: ApiRoute) =>
+  `Api-${route.method}-${route.path.replace(/\W+/g, "")}`;
 
 /**
  * Starts the whole system on this machine: DynamoDB, the user pool, the
@@ -50,6 +61,13 @@ export async function startLocalStack(
      * inject faults (e.g. an unreachable DynamoDB endpoint for the trigger).
      */
     functionEnvironment?: Record<string, Record<string, string>>;
+    /**
+     * Replaces a function's grants (by local function name). Tests remove one
+     * grant to see the route fail as it would on AWS.
+     */
+    grants?: Record<string, FunctionGrants>;
+    /** The clock the API's JWT authorizer checks `exp`, `nbf` and `iat` against. */
+    now?: () => Date;
   } = {},
 ): Promise<LocalStack> {
   const log = options.log ?? (() => {});
@@ -57,20 +75,25 @@ export async function startLocalStack(
   const vite = config.web ? import("vite") : undefined;
   vite?.catch(() => {});
   const outputsPath = config.outputsFile;
-  if (outputsPath) await rm(outputsPath, { force: true });
+  if (outputsPath) await replaceStaleOutputs(outputsPath);
   await mkdir(config.dataDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
-    if (outputsPath) await rm(outputsPath, { force: true });
+    if (outputsPath) removeOwnOutputsSync(outputsPath);
     await Promise.allSettled(stops.splice(0).map((stopPart) => stopPart()));
   };
 
   try {
     const host = config.host;
+    // Each function signs with its own key and may do only what its grants
+    // allow; any other key (tests, tools) keeps full access.
+    const iam = new LocalIam();
     const dynamodb = await startDynamoDB({
       port: config.ports.dynamodb,
       host,
       dataDir: `${config.dataDir}/dynamodb`,
+      authorize: dynamodbAuthorizer(iam, config.region, log),
+      log,
     });
     stops.push(dynamodb.stop);
     const usersTable = UsersTable.name;
@@ -83,24 +106,39 @@ export async function startLocalStack(
       port: config.ports.lambda,
       host,
       outDir: config.buildDir,
+      region: config.region,
       log,
     });
     stops.push(lambda.stop);
-    const environment = (links: Record<string, Record<string, string>>) => ({
-      AWS_REGION: config.region,
-      AWS_DEFAULT_REGION: config.region,
-      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
-      SST_RESOURCE_App: JSON.stringify({ name: "userprofile", stage: "local" }),
-      ...Object.fromEntries(
-        Object.entries(links).map(([name, value]) => [
-          `SST_RESOURCE_${name}`,
-          JSON.stringify({ ...value, type: "sst.sst.Linkable" }),
-        ]),
-      ),
-    });
+    const environment = (
+      name: string,
+      grants: FunctionGrants,
+      links: Record<string, Record<string, string>>,
+    ) => {
+      const credentials = iam.addFunction(
+        name,
+        permissionsFor(options.grants?.[name] ?? grants, {
+          table: `arn:aws:dynamodb:${config.region}:${LOCAL_ACCOUNT_ID}:table/${usersTable}`,
+          userPool: `arn:aws:cognito-idp:${config.region}:${LOCAL_ACCOUNT_ID}:userpool/${cognito.userPoolId}`,
+        }),
+      );
+      return {
+        AWS_REGION: config.region,
+        AWS_DEFAULT_REGION: config.region,
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        AWS_SESSION_TOKEN: credentials.sessionToken,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+        SST_RESOURCE_App: JSON.stringify({ name: "userprofile", stage: "local" }),
+        ...Object.fromEntries(
+          Object.entries(links).map(([name, value]) => [
+            `SST_RESOURCE_${name}`,
+            JSON.stringify({ ...value, type: "sst.sst.Linkable" }),
+          ]),
+        ),
+      };
+    };
 
     const cognito = await startCognito({
       port: config.ports.cognito,
@@ -111,6 +149,7 @@ export async function startLocalStack(
       postConfirmationFunction: POST_CONFIRMATION,
       mailbox,
       log,
+      gate: cognitoGate(iam, config.region, log),
     });
     stops.push(cognito.stop);
 
@@ -118,18 +157,24 @@ export async function startLocalStack(
       [POST_CONFIRMATION]: {
         handler: postConfirmationFunction.handler,
         timeoutMs: postConfirmationFunction.timeoutSeconds * 1000,
-        environment: environment({ UsersTable: { name: usersTable } }),
+        environment: environment(POST_CONFIRMATION, postConfirmationFunction.grants, {
+          UsersTable: { name: usersTable },
+        }),
       },
     };
     for (const route of apiRoutes) {
-      functions[functionName(route)] = {
+      const name = localFunctionName(route);
+      functions[name] = {
         handler: route.handler,
         timeoutMs: apiFunctionDefaults.timeoutSeconds * 1000,
-        environment: environment({
+        environment: environment(name, route.grants, {
           UsersTable: { name: usersTable },
           UserPool: { id: cognito.userPoolId },
         }),
       };
+    }
+    for (const name of Object.keys(options.grants ?? {})) {
+      if (!functions[name]) throw new Error(`No local function named ${name}`);
     }
     for (const [name, extra] of Object.entries(options.functionEnvironment ?? {})) {
       const definition = functions[name];
@@ -143,13 +188,15 @@ export async function startLocalStack(
       port: config.ports.api,
       host,
       routes: apiRoutes,
-      functionFor: functionName,
+      functionFor: localFunctionName,
       lambda,
       jwt: {
         issuer: cognito.issuer,
         jwksUrl: cognito.jwksUrl,
         audiences: [cognito.userPoolClientId],
       },
+      ...(options.now ? { now: options.now } : {}),
+      log,
       cors: {
         allowOrigins: [...devOrigins, `http://localhost:${config.ports.web}`],
         allowMethods: corsAllowMethods,
@@ -181,6 +228,7 @@ export async function startLocalStack(
     const [webUrl] = await Promise.all([startWeb(), lambda.deploy(functions)]);
 
     const outputs: LocalOutputs = {
+      pid: process.pid,
       region: config.region,
       userPoolId: cognito.userPoolId,
       userPoolClientId: cognito.userPoolClientId,
@@ -191,11 +239,7 @@ export async function startLocalStack(
       webUrl,
       mailboxUrl: mailboxServer.url,
     };
-    if (outputsPath) {
-      // Written whole, then renamed: a reader polling for the file never sees half of it.
-      await writeFile(`${outputsPath}.tmp`, `${JSON.stringify(outputs, null, 2)}\n`);
-      await rename(`${outputsPath}.tmp`, outputsPath);
-    }
+    if (outputsPath) await writeOutputs(outputsPath, outputs);
     return { outputs, stop };
   } catch (error) {
     await stop();

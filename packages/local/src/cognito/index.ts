@@ -21,8 +21,9 @@ import {
   attributesToRecord,
   UserPoolServiceFactoryImpl,
 } from "cognito-local/lib/services/userPoolService.js";
+import type { RequestGate } from "../iam";
 import type { Mailbox, MailKind } from "../mailbox";
-import { close, listen } from "../net";
+import { close, guarded, listen } from "../net";
 import { accountTargets } from "./account";
 import { authTargets } from "./auth";
 import { JsonFileDataStoreFactory } from "./data-store";
@@ -44,6 +45,8 @@ export interface CognitoEmulatorOptions {
   log?: (line: string) => void;
   /** How long one trigger attempt may take; Cognito's fixed limit is 5 s. */
   triggerTimeoutMs?: number;
+  /** Runs before the pool sees a request (the local IAM check). */
+  gate?: RequestGate;
 }
 
 export interface CognitoEmulator {
@@ -108,7 +111,13 @@ export async function startCognito(options: CognitoEmulatorOptions): Promise<Cog
   let handle = (_request: IncomingMessage, response: ServerResponse) => {
     response.writeHead(503).end();
   };
-  const server = createHttpServer((request, response) => handle(request, response));
+  const gate: RequestGate = options.gate ?? ((request, _response, next) => next(request));
+  const server = createHttpServer(
+    guarded(
+      (request, response) => gate(request, response, (passed) => handle(passed, response)),
+      (error) => log(`cognito: request failed: ${String(error)}`),
+    ),
+  );
   const port = await listen(server, options.port, host, "LOCAL_COGNITO_PORT");
   const endpoint = `http://${publicHost(host)}:${port}`;
 
