@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { ApiRoute } from "@userprofile/functions/api/routes";
 import { compactVerify, createRemoteJWKSet, type JWTPayload } from "jose";
 import type { LambdaService } from "./lambda";
-import { BodyTooLargeError, close, guarded, listen, readBody } from "./net";
+import { BodyTooLargeError, close, guarded, listen, readBody, requestUrl } from "./net";
 
 export interface GatewayOptions {
   port: number;
@@ -70,7 +70,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           ? { "access-control-allow-origin": origin, vary: "origin" }
           : {};
         const method = request.method ?? "GET";
-        const path = new URL(request.url ?? "/", "http://gateway").pathname;
+        const target = requestUrl(request, "http://gateway");
+        if (!target) {
+          request.resume();
+          return send(response, 400, corsHeaders, { message: "Bad Request" });
+        }
+        const path = target.pathname;
 
         if (method === "OPTIONS" && request.headers["access-control-request-method"]) {
           response.writeHead(204, {

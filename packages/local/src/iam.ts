@@ -255,39 +255,45 @@ export function dynamodbAuthorizer(iam: LocalIam, region: string, log: (line: st
 }
 
 /**
- * Checks IAM-authorized operations signed with a function's key. Only those
- * requests are read here; the parsed body is left as `request.body`, which
- * the pool's Express body parser then keeps. Everything else passes untouched.
+ * In front of the user pool's API (`POST /` with `X-Amz-Target`): answers
+ * what is not a well-formed call as AWS's JSON 1.1 protocol does (400
+ * UnknownOperationException, SerializationException) rather than with
+ * Express's HTML error page, and refuses IAM-authorized operations signed
+ * with a function's key that its grants don't cover. The parsed body is left
+ * as `request.body`, which the pool's Express body parser then keeps.
  */
 export function cognitoGate(
   iam: LocalIam,
   region: string,
   log: (line: string) => void,
 ): RequestGate {
-  return (request, response, next) => {
-    const accessKeyId = accessKeyIdOf(request);
-    const operation = cognitoOperation(header(request, "x-amz-target"));
-    if (request.method !== "POST" || !operation || !iam.governs(accessKeyId)) {
-      return next(request);
+  return async (request, response, next) => {
+    const target = header(request, "x-amz-target");
+    if (request.method !== "POST" || target === undefined) return next(request);
+    const operation = /^AWSCognitoIdentityProviderService\.(\w+)$/.exec(target)?.[1];
+    if (!operation) {
+      request.resume();
+      return sendAwsJsonError(response, {
+        protocol: "1.1",
+        body: { __type: "UnknownOperationException", message: `Unknown operation ${target}` },
+      });
     }
-    return (async () => {
-      let body: Buffer;
-      try {
-        body = await readBody(request, 1024 * 1024);
-      } catch {
-        request.destroy();
-        return;
-      }
-      const parsed = parseJson(body);
-      if (!parsed.ok) {
-        return sendAwsJsonError(response, {
-          protocol: "1.1",
-          body: {
-            __type: "SerializationException",
-            message: "The request body is not valid JSON.",
-          },
-        });
-      }
+    let body: Buffer;
+    try {
+      body = await readBody(request, COGNITO_MAX_REQUEST_BYTES);
+    } catch {
+      request.destroy();
+      return;
+    }
+    const parsed = parseJson(body);
+    if (!parsed.ok) {
+      return sendAwsJsonError(response, {
+        protocol: "1.1",
+        body: { __type: "SerializationException", message: "The request body is not valid JSON." },
+      });
+    }
+    const accessKeyId = accessKeyIdOf(request);
+    if (!COGNITO_PUBLIC_OPERATIONS.has(operation) && iam.governs(accessKeyId)) {
       const action = `cognito-idp:${operation}`;
       const denial = iam.check(accessKeyId, action, [cognitoResource(parsed.value, region)]);
       if (denial) {
@@ -297,11 +303,14 @@ export function cognitoGate(
           body: { __type: "AccessDeniedException", message: denial.message },
         });
       }
-      (request as IncomingMessage & { body?: unknown }).body = parsed.value;
-      next(request);
-    })();
+    }
+    (request as IncomingMessage & { body?: unknown }).body = parsed.value;
+    next(request);
   };
 }
+
+/** Far above any user-pool request; keeps a runaway body out of memory. */
+const COGNITO_MAX_REQUEST_BYTES = 1024 * 1024;
 
 function header(request: IncomingMessage, name: string) {
   const value = request.headers[name];

@@ -4,7 +4,7 @@ import { createInterface } from "node:readline";
 import { Worker } from "node:worker_threads";
 import * as esbuild from "esbuild";
 import { LOCAL_ACCOUNT_ID } from "./iam";
-import { BodyTooLargeError, close, guarded, listen, readBody } from "./net";
+import { BodyTooLargeError, close, guarded, listen, readBody, requestUrl } from "./net";
 import { repoRoot } from "./paths";
 
 export interface LocalFunction {
@@ -332,7 +332,17 @@ async function serveInvoke(
     log: (line: string) => void;
   },
 ) {
-  const url = new URL(request.url ?? "/", "http://lambda");
+  const url = requestUrl(request, "http://lambda");
+  if (!url) {
+    request.resume();
+    return sendLambdaError(
+      response,
+      400,
+      "InvalidRequestContentException",
+      "User",
+      "The request target is not a valid URL.",
+    );
+  }
   const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
   if (request.method !== "POST" || !match?.[1]) {
     request.resume();

@@ -136,3 +136,12 @@ export function replayRequest(request: IncomingMessage, body: Buffer): IncomingM
     socket: request.socket,
   }) as unknown as IncomingMessage;
 }
+
+/** The request's path, or null when its target is not a URL (e.g. `http://[`). */
+export function requestUrl(request: IncomingMessage, base: string): URL | null {
+  try {
+    return new URL(request.url ?? "/", base);
+  } catch {
+    return null;
+  }
+}
