@@ -146,3 +146,34 @@ describe("the JWT authorizer, rule by rule", () => {
     expect((await getMe(await mint({ ...idClaims, token_use: "refresh" }))).status).toBe(200);
   });
 });
+
+describe("the gateway's own answers", () => {
+  let broken: Target;
+  beforeAll(async () => {
+    // Fault: GET /me's function cannot even load (its linked table is unreadable).
+    broken = await startLocalTarget({
+      functionEnvironment: { "Api-GET-me": { SST_RESOURCE_UsersTable: "not json" } },
+    });
+  });
+  afterAll(async () => {
+    await broken?.stop();
+  });
+
+  it("a function that fails is a bare 500, as API Gateway answers it", async () => {
+    const token = await mint({
+      ...idClaims,
+      iss: `${broken.cognitoEndpoint}/${broken.userPoolId}`,
+      aud: broken.userPoolClientId,
+    });
+    const result = await api(broken, "GET", "/me", { token });
+    expect(result).toMatchObject({ status: 500, body: { message: "Internal Server Error" } });
+  });
+
+  it("a payload over 10 MB is a 413 and never reaches the function", async () => {
+    const result = await api(target, "PATCH", "/me", {
+      token: await mint(idClaims),
+      body: JSON.stringify({ firstName: "x".repeat(10 * 1024 * 1024) }),
+    });
+    expect(result).toMatchObject({ status: 413, body: { message: "Request Entity Too Large" } });
+  });
+});
