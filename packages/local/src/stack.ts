@@ -13,8 +13,11 @@ import {
   permissionsFor,
   postConfirmationFunction,
 } from "@userprofile/functions/definitions";
+import { createLocalClock, type LocalClock } from "./clock";
 import { startCognito } from "./cognito/index";
+import { createTriggerFailures } from "./cognito/post-confirmation";
 import type { LocalConfig } from "./config";
+import { startControlServer } from "./control";
 import { ensureUsersTable, localDynamoDBClient, startDynamoDB } from "./dynamodb";
 import { startGateway } from "./gateway";
 import { cognitoGate, dynamodbAuthorizer, LOCAL_ACCOUNT_ID, LocalIam } from "./iam";
@@ -35,10 +38,14 @@ export interface LocalOutputs {
   apiUrl: string;
   webUrl: string | null;
   mailboxUrl: string;
+  /** The local-only control: clock and trigger failures (see control.ts). */
+  controlUrl: string;
 }
 
 export interface LocalStack {
   outputs: LocalOutputs;
+  /** The stack's notion of now, which the control moves; everything that checks time reads it. */
+  clock: LocalClock;
   stop(): Promise<void>;
 }
 
@@ -66,8 +73,6 @@ export async function startLocalStack(
      * grant to see the route fail as it would on AWS.
      */
     grants?: Record<string, FunctionGrants>;
-    /** The clock the API's JWT authorizer checks `exp`, `nbf` and `iat` against. */
-    now?: () => Date;
   } = {},
 ): Promise<LocalStack> {
   const log = options.log ?? (() => {});
@@ -101,7 +106,9 @@ export async function startLocalStack(
     await ensureUsersTable(client, usersTable);
     client.destroy();
 
-    const mailbox = new Mailbox({ log });
+    const clock = createLocalClock();
+    const triggerFailures = createTriggerFailures();
+    const mailbox = new Mailbox({ log, now: () => clock.now() });
     const lambda = await startLambda({
       port: config.ports.lambda,
       host,
@@ -149,6 +156,8 @@ export async function startLocalStack(
       postConfirmationFunction: POST_CONFIRMATION,
       mailbox,
       log,
+      clock,
+      triggerFailures,
       gate: cognitoGate(iam, config.region, log),
     });
     stops.push(cognito.stop);
@@ -183,6 +192,12 @@ export async function startLocalStack(
     }
     const mailboxServer = await startMailboxServer(mailbox, { port: config.ports.mailbox, host });
     stops.push(mailboxServer.stop);
+    const control = await startControlServer({
+      port: config.ports.control,
+      clock,
+      triggerFailures,
+    });
+    stops.push(control.stop);
 
     const gateway = await startGateway({
       port: config.ports.api,
@@ -195,7 +210,7 @@ export async function startLocalStack(
         jwksUrl: cognito.jwksUrl,
         audiences: [cognito.userPoolClientId],
       },
-      ...(options.now ? { now: options.now } : {}),
+      now: () => clock.now(),
       log,
       cors: {
         allowOrigins: [...devOrigins, `http://localhost:${config.ports.web}`],
@@ -238,9 +253,10 @@ export async function startLocalStack(
       apiUrl: gateway.url,
       webUrl,
       mailboxUrl: mailboxServer.url,
+      controlUrl: control.url,
     };
     if (outputsPath) await writeOutputs(outputsPath, outputs);
-    return { outputs, stop };
+    return { outputs, clock, stop };
   } catch (error) {
     await stop();
     throw error;

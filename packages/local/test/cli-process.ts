@@ -13,8 +13,8 @@ export async function freePort() {
 
 /** Every documented variable set: free ports, data and outputs under `dir`. */
 export async function cliEnvironment(dir: string) {
-  const [dynamodb, cognito, lambda, api, mailbox, web] = await Promise.all(
-    Array.from({ length: 6 }, freePort),
+  const [dynamodb, cognito, lambda, api, mailbox, web, control] = await Promise.all(
+    Array.from({ length: 7 }, freePort),
   );
   return {
     ...process.env,
@@ -24,6 +24,7 @@ export async function cliEnvironment(dir: string) {
     LOCAL_API_PORT: String(api),
     LOCAL_MAILBOX_PORT: String(mailbox),
     LOCAL_WEB_PORT: String(web),
+    LOCAL_CONTROL_PORT: String(control),
     LOCAL_DATA_DIR: join(dir, "data"),
     LOCAL_OUTPUTS_FILE: join(dir, "outputs.json"),
   };

@@ -69,6 +69,7 @@ describe("pnpm dev:local", () => {
       [
         "apiUrl",
         "cognitoEndpoint",
+        "controlUrl",
         "dynamodbEndpoint",
         "mailboxUrl",
         "pid",
@@ -82,12 +83,17 @@ describe("pnpm dev:local", () => {
     expect(outputs.pid).toBe(cli.child.pid);
     expect(outputs.webUrl).toBe(`http://localhost:${env.LOCAL_WEB_PORT}`);
     expect(outputs.apiUrl).toContain(`:${env.LOCAL_API_PORT}`);
+    expect(outputs.controlUrl).toBe(`http://127.0.0.1:${env.LOCAL_CONTROL_PORT}`);
     await waitFor(() => cli.output().includes("Local stack ready"), "the ready banner");
     expect(cli.output()).toContain(outputs.webUrl);
 
     expect((await fetch(outputs.webUrl)).status).toBe(200);
     expect((await fetch(`${outputs.apiUrl}/me`)).status).toBe(401);
     expect(await (await fetch(`${outputs.mailboxUrl}/nobody%40example.com`)).json()).toEqual([]);
+    expect(cli.output()).toContain(outputs.controlUrl);
+    expect(await (await fetch(`${outputs.controlUrl}/clock`)).json()).toMatchObject({
+      offsetSeconds: 0,
+    });
 
     cli.child.kill("SIGTERM");
     expect(await cli.exit).toEqual({ code: 0, signal: null });
@@ -98,6 +104,7 @@ describe("pnpm dev:local", () => {
       outputs.cognitoEndpoint,
       outputs.dynamodbEndpoint,
       outputs.mailboxUrl,
+      outputs.controlUrl,
     ]) {
       expect(await refused(url)).toBe(true);
     }
@@ -173,6 +180,7 @@ describe("on a fresh clone", () => {
       cognitoEndpoint: `http://127.0.0.1:${env.LOCAL_COGNITO_PORT}`,
       dynamodbEndpoint: `http://127.0.0.1:${env.LOCAL_DYNAMODB_PORT}`,
       mailboxUrl: `http://127.0.0.1:${env.LOCAL_MAILBOX_PORT}`,
+      controlUrl: `http://127.0.0.1:${env.LOCAL_CONTROL_PORT}`,
       webUrl: `http://localhost:${env.LOCAL_WEB_PORT}`,
     });
     const invoke = await fetch(

@@ -13,8 +13,6 @@ import { startLocalTarget, type Target } from "./target";
  */
 
 let target: Target;
-/** The gateway's clock; tests move it to check expiry against it. */
-let clockMs: number | undefined;
 let idClaims: JWTPayload;
 let accessClaims: JWTPayload;
 let signingKey: Awaited<ReturnType<typeof importJWK>>;
@@ -22,7 +20,7 @@ let signingKey: Awaited<ReturnType<typeof importJWK>>;
 const seconds = () => Math.floor(Date.now() / 1000);
 
 beforeAll(async () => {
-  target = await startLocalTarget({ now: () => new Date(clockMs ?? Date.now()) });
+  target = await startLocalTarget();
   configureAmplifyInNode(target);
   const email = uniqueEmail("jwt-rules");
   await signUpAndConfirm(target, email);
@@ -109,13 +107,15 @@ describe("the JWT authorizer, rule by rule", () => {
     const expired = await mint({ ...idClaims, iat: seconds() - 7200, exp: seconds() - 60 });
     expect(await getMe(expired)).toMatchObject(unauthorized(/expired/));
 
-    // The gateway's clock decides, not the caller's: a valid token expires when it moves past exp.
+    // The stack's clock decides, not the caller's: a valid token expires when it moves past exp.
     const token = await mint(idClaims);
+    const clock = target.local?.stack.clock;
+    if (!clock) throw new Error("a local stack has a clock");
     try {
-      clockMs = ((idClaims.exp as number) + 1) * 1000;
+      clock.advance((idClaims.exp as number) - Date.now() / 1000 + 1);
       expect(await getMe(token)).toMatchObject(unauthorized(/expired/));
     } finally {
-      clockMs = undefined;
+      clock.reset();
     }
     expect((await getMe(token)).status).toBe(200);
   });
