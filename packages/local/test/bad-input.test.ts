@@ -39,6 +39,7 @@ beforeAll(async () => {
     mailbox: outputs.mailboxUrl,
     cognito: outputs.cognitoEndpoint,
     dynamodb: outputs.dynamodbEndpoint,
+    control: outputs.controlUrl,
   };
 });
 
@@ -72,6 +73,7 @@ async function expectStackServing() {
   expect(JSON.parse(readFileSync(join(dir, "outputs.json"), "utf8")).pid).toBe(cli.child.pid);
   expect((await fetch(`${outputs.apiUrl}/me`)).status).toBe(401);
   expect(await (await fetch(`${outputs.mailboxUrl}/a%40example.com`)).json()).toEqual([]);
+  expect((await fetch(`${outputs.controlUrl}/clock`)).status).toBe(200);
   const aws = { region: outputs.region, credentials: localCredentials };
   const cognito = new CognitoIdentityProviderClient({ ...aws, endpoint: outputs.cognitoEndpoint });
   const dynamodb = new DynamoDBClient({ ...aws, endpoint: outputs.dynamodbEndpoint });
@@ -103,7 +105,7 @@ describe("malformed requests to every port", () => {
     await expectStackServing();
   });
 
-  it.each(["api", "lambda", "mailbox", "cognito", "dynamodb"])(
+  it.each(["api", "lambda", "mailbox", "cognito", "dynamodb", "control"])(
     "%s: survives unparseable URLs, garbage, oversized headers and clients that hang up mid-body",
     async (name) => {
       const url = ports[name] as string;
@@ -128,7 +130,7 @@ describe("malformed requests to every port", () => {
     },
   );
 
-  it.each(["api", "lambda", "mailbox", "cognito", "dynamodb"])(
+  it.each(["api", "lambda", "mailbox", "cognito", "dynamodb", "control"])(
     "%s: answers bodies that are not JSON, odd methods and malformed paths with a 4xx",
     async (name) => {
       const url = ports[name] as string;
