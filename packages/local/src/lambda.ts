@@ -56,6 +56,11 @@ class FunctionRunner {
   private generation = 0;
   private buildError?: string;
   private ready!: Promise<void>;
+
+  /** Resolves once the first build ended (with or without errors). */
+  get built(): Promise<void> {
+    return this.ready;
+  }
   private worker?: {
     generation: number;
     thread: Worker;
@@ -231,6 +236,8 @@ export function functionBuildOptions(entry: string): esbuild.BuildOptions {
 
 export interface LambdaService {
   endpoint: string;
+  /** Resolves when every deployed function's first build has ended. */
+  built(): Promise<void>;
   /** Loads (or replaces) the functions the service runs. */
   deploy(functions: Record<string, LocalFunction>): Promise<void>;
   invoke(name: string, event: unknown): Promise<InvokeResult>;
@@ -300,6 +307,9 @@ export async function startLambda(options: {
     endpoint: `http://${host}:${port}`,
     deploy,
     invoke,
+    built: async () => {
+      await Promise.all([...runners.values()].map((runner) => runner.built));
+    },
     stop: async () => {
       await close(server);
       await Promise.all([...runners.values()].map((runner) => runner.stop()));

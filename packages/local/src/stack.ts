@@ -46,6 +46,13 @@ export interface LocalStack {
   outputs: LocalOutputs;
   /** The stack's notion of now, which the control moves; everything that checks time reads it. */
   clock: LocalClock;
+  /**
+   * Resolves when every function's bundle is built. The stack is ready before
+   * that (a first call waits for its build); tests wait, so that a build on a
+   * busy machine does not eat into Cognito's 5-second trigger window, which on
+   * AWS starts with the function already deployed.
+   */
+  functionsBuilt(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -256,7 +263,7 @@ export async function startLocalStack(
       controlUrl: control.url,
     };
     if (outputsPath) await writeOutputs(outputsPath, outputs);
-    return { outputs, clock, stop };
+    return { outputs, clock, functionsBuilt: () => lambda.built(), stop };
   } catch (error) {
     await stop();
     throw error;

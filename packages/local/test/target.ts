@@ -47,6 +47,7 @@ export async function startLocalTarget(
   const dataDir = givenDataDir ?? (await mkdtemp(join(tmpdir(), "local-stack-")));
   const config = { ...ephemeralConfig(dataDir), region: "eu-central-1" };
   const stack = await startLocalStack(config, stackOptions);
+  await stack.functionsBuilt();
   const { outputs } = stack;
   const aws = { region: outputs.region, credentials: localCredentials };
   const cognito = new CognitoIdentityProviderClient({ ...aws, endpoint: outputs.cognitoEndpoint });
