@@ -18,7 +18,12 @@ import { startCognito } from "./cognito/index";
 import { createTriggerFailures } from "./cognito/post-confirmation";
 import type { LocalConfig } from "./config";
 import { startControlServer } from "./control";
-import { ensureUsersTable, localDynamoDBClient, startDynamoDB } from "./dynamodb";
+import {
+  ensureUsersTable,
+  localDynamoDBClient,
+  startDynamoDB,
+  startExpirySweeper,
+} from "./dynamodb";
 import { startGateway } from "./gateway";
 import { cognitoGate, dynamodbAuthorizer, LOCAL_ACCOUNT_ID, LocalIam } from "./iam";
 import { type LocalFunction, startLambda } from "./lambda";
@@ -57,6 +62,8 @@ export interface LocalStack {
 }
 
 export const POST_CONFIRMATION = "PostConfirmation";
+/** AWS deletes expired items within a few days; locally, once at start and then hourly. */
+const EXPIRY_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** The local Lambda function serving a route, e.g. `Api-GET-me`. */
 export const localFunctionName = (route: ApiRoute) =>
   `Api-${route.method}-${route.path.replace(/\W+/g, "")}`;
@@ -107,13 +114,27 @@ export async function startLocalStack(
       authorize: dynamodbAuthorizer(iam, config.region, log),
       log,
     });
-    stops.push(dynamodb.stop);
+    let sweeper: ReturnType<typeof startExpirySweeper> | undefined;
+    // The sweeper stops before the emulator it scans.
+    stops.push(async () => {
+      await sweeper?.stop();
+      await dynamodb.stop();
+    });
     const usersTable = UsersTable.name;
     const client = localDynamoDBClient(dynamodb.endpoint, config.region);
     await ensureUsersTable(client, usersTable);
     client.destroy();
 
     const clock = createLocalClock();
+    sweeper = startExpirySweeper({
+      endpoint: dynamodb.endpoint,
+      region: config.region,
+      tableName: usersTable,
+      attribute: UsersTable.timeToLiveAttribute,
+      intervalMs: EXPIRY_SWEEP_INTERVAL_MS,
+      now: () => clock.now(),
+      log,
+    });
     const triggerFailures = createTriggerFailures();
     const mailbox = new Mailbox({ log, now: () => clock.now() });
     const lambda = await startLambda({
