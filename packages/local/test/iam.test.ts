@@ -226,7 +226,8 @@ describe("the local DynamoDB and user pool, called with a function's key", () =>
   });
 
   it("refuses an IAM-authorized user-pool call outside the grants with Cognito's AccessDeniedException", async () => {
-    const { cognito } = clientsSigningAs(target, functionOf("DELETE"));
+    // The trigger has no user-pool grants at all.
+    const { cognito } = clientsSigningAs(target, POST_CONFIRMATION);
     const error = await rejection(
       cognito.send(new AdminGetUserCommand({ UserPoolId: target.userPoolId, Username: sub })),
     );
@@ -386,5 +387,7 @@ describe("a grant removed from one function", () => {
         await target.stop();
       }
     },
+    // A fresh stack per case builds every bundle anew; on a loaded machine that takes a while.
+    180_000,
   );
 });
