@@ -17,6 +17,8 @@ test("a code that expired: the person sends a new one and confirms with it", asy
   await expect(heading(page)).toHaveText("Confirm your email");
   const first = await codeFor(email, "signup");
 
+  // The clock stays a day on to the end, as for a person who comes back the next day: the
+  // tokens the pool then issues must pass the API's authorizer too.
   await advanceClock(A_DAY_AND_AN_HOUR);
   await field(page, "Confirmation code").fill(first);
   await button(page, "Confirm").click();
