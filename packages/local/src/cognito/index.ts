@@ -26,6 +26,7 @@ import { close, listen } from "../net";
 import { accountTargets } from "./account";
 import { authTargets } from "./auth";
 import { JsonFileDataStoreFactory } from "./data-store";
+import { listUsersTarget } from "./list-users";
 import { ensurePool } from "./pool";
 import { postConfirmationTrigger } from "./post-confirmation";
 
@@ -99,7 +100,8 @@ function publicHost(host: string) {
  * matter here filled: USER_SRP_AUTH, a PostConfirmation trigger that behaves
  * like AWS's, email verification on confirmation, ResendConfirmationCode,
  * GetTokensFromRefreshToken, the pool's password policy and allowed flows,
- * codes delivered to the mailbox, and data files that survive concurrency.
+ * ListUsers paging, codes delivered to the mailbox, and data files that
+ * survive concurrency.
  */
 export async function startCognito(options: CognitoEmulatorOptions): Promise<CognitoEmulator> {
   const host = options.host ?? "127.0.0.1";
@@ -168,6 +170,7 @@ export async function startCognito(options: CognitoEmulatorOptions): Promise<Cog
     const overrides: Record<string, Route> = {
       ...authTargets(services, delegate),
       ...accountTargets(services, delegate),
+      ...listUsersTarget(delegate),
     };
     const { application } = createServer(
       (target) => overrides[target] ?? delegate(target),
