@@ -13,6 +13,7 @@ import {
 import { costs } from "./cost";
 import { resultsFile } from "./paths";
 import { localStackReady } from "./ready";
+import { classifierBench, reconcileBench } from "./reconcile";
 import { apiLatency, fillPool, flows, startBenchStack } from "./stack";
 import { kB, ms, ratio, type Summary, spread } from "./stats";
 import { coldStarts, triggerWarm, withDynamoDB } from "./trigger";
@@ -28,6 +29,7 @@ const settings = {
   flows: setting("FLOWS", 12, 4),
   poolUsers: setting("POOL_USERS", 1000, 100),
   readyRuns: setting("READY_RUNS", 3, 1),
+  classifyUsers: setting("CLASSIFY_USERS", 1_000_000, 100_000),
 };
 
 const out = process.stdout.write.bind(process.stdout);
@@ -113,11 +115,17 @@ const stackResults = await quietly(async () => {
     await fillPool(h, filled, settings.poolUsers);
     const fillSeconds = (performance.now() - fillStarted) / 1000;
     const full = await flows(h, settings.flows, settings.poolUsers);
-    return { api, flows: { empty, full, fillSeconds } };
+    const reconcile = await reconcileBench(h);
+    return { api, flows: { empty, full, fillSeconds }, reconcile };
   } finally {
     await h.stop();
   }
 });
+
+step(
+  `users:reconcile classification over ${settings.classifyUsers.toLocaleString("en-US")} synthetic users`,
+);
+const classifier = classifierBench(settings.classifyUsers);
 
 step("web app and the Authenticator baseline (vite build)");
 const web = await buildWebApp();
@@ -194,6 +202,7 @@ const results = {
   warm,
   api: stackResults.api,
   flows: stackResults.flows,
+  reconcile: { ...stackResults.reconcile, classifier },
   web: { app: web, authenticator },
   ready,
   cost,
@@ -344,6 +353,28 @@ table(
       `ConfirmSignUp incl. trigger p95, ${f.full.users} users`,
       `${ms(f.full.confirmMs.p95)} ms`,
       `p50 ${ms(f.full.confirmMs.median)} ms; filling took ${f.fillSeconds.toFixed(1)} s`,
+    ],
+  ],
+);
+const r = stackResults.reconcile;
+table(
+  "5b. users:reconcile against the local stack (in-process, the command's clients)",
+  ["what", "figure", "note"],
+  [
+    [
+      `dry run, ${r.users} users / ${r.profiles} profiles, no drift`,
+      `${ms(r.dryRunMs)} ms`,
+      `${ms((r.dryRunMs / r.users) * 1000)} ms per 1,000 users`,
+    ],
+    [
+      `--apply: ${r.drift.missing} missing profiles + ${r.drift.emailDrift} drifted emails`,
+      `${ms(r.applyMs)} ms`,
+      `scan + writes; drift left afterwards: ${r.remainingAfterApply}`,
+    ],
+    [
+      `classifier heap, ${classifier.users.toLocaleString("en-US")} synthetic users`,
+      `${classifier.bytesPerUser.toFixed(0)} B/user`,
+      `classifying: ${ms(classifier.classifyMsPerMillion)} ms per million users`,
     ],
   ],
 );
