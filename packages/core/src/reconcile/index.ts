@@ -56,12 +56,14 @@ export namespace Reconcile {
   }
 
   /**
-   * Classifies users page by page against the table's rows, holding only the
-   * rows and the findings in memory, never the whole pool.
+   * Classifies users page by page against the table's rows. It holds one
+   * small entry per row (the email, or null for an item that is not a
+   * profile) and the ids of listed users that have no row, never a page of
+   * users once classified.
    */
   export class Classifier {
-    private readonly rows = new Map<string, Row>();
-    private readonly seen = new Set<string>();
+    private readonly rows = new Map<string, { email: string | null; seen: boolean }>();
+    private readonly seenWithoutRow = new Set<string>();
     private readonly findings: Findings = {
       usersScanned: 0,
       profilesScanned: 0,
@@ -75,24 +77,27 @@ export namespace Reconcile {
       for (const item of items) {
         const row = rowOf(item);
         if (!row || this.rows.has(row.userId)) continue;
-        this.rows.set(row.userId, row);
-        if (row.kind === "profile") this.findings.profilesScanned += 1;
+        const email = row.kind === "profile" ? row.email : null;
+        this.rows.set(row.userId, { email, seen: false });
+        if (email !== null) this.findings.profilesScanned += 1;
       }
     }
 
     addUsers(users: Iterable<PoolUsers.User>) {
       for (const user of users) {
-        // A page boundary that shifts while users sign up can repeat a user.
-        if (!user.userId || this.seen.has(user.userId)) continue;
-        this.seen.add(user.userId);
-        this.findings.usersScanned += 1;
+        if (!user.userId) continue;
         const row = this.rows.get(user.userId);
+        // A page boundary that shifts while users sign up can repeat a user.
+        if (row?.seen || (!row && this.seenWithoutRow.has(user.userId))) continue;
+        if (row) row.seen = true;
+        else this.seenWithoutRow.add(user.userId);
+        this.findings.usersScanned += 1;
         if (user.status === "UNCONFIRMED") {
           this.findings.unconfirmed.push(user.userId);
         } else if (!row) {
           this.findings.missing.push(user);
         } else if (
-          row.kind === "profile" &&
+          row.email !== null &&
           user.emailVerified &&
           user.email !== undefined &&
           user.email !== row.email
@@ -104,9 +109,9 @@ export namespace Reconcile {
 
     /** Call once every user has been added. */
     finish(): Findings {
-      for (const row of this.rows.values()) {
-        if (row.kind === "profile" && !this.seen.has(row.userId)) {
-          this.findings.orphans.push({ userId: row.userId, email: row.email });
+      for (const [userId, row] of this.rows) {
+        if (row.email !== null && !row.seen) {
+          this.findings.orphans.push({ userId, email: row.email });
         }
       }
       return this.findings;
