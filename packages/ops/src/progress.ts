@@ -55,7 +55,7 @@ export function progressDisplay(stream: ProgressStream, enabled: boolean): Progr
     if (!force && now - drawnAt < 80) return;
     drawnAt = now;
     drawn = true;
-    stream.write(`\r\x1b[2K${progressLine(last, throttles, stream.columns ?? 80)}`);
+    stream.write(`\r\x1b[2K${progressLine(last, throttles, stream.columns || 80)}`);
   };
   return {
     update(progress) {
