@@ -1,12 +1,17 @@
+import { functionDeployDefaults } from "../packages/functions/src/definitions";
+
 /**
- * Defaults for every function in the app. arm64 costs ~20% less than x86 per
- * GB-second and nothing here needs x86. JSON logs let CloudWatch query the
- * fields our structured log lines carry.
+ * Defaults for every function in the app (see `functionDeployDefaults`). JSON
+ * logs let CloudWatch query the fields our structured log lines carry.
  */
 $transform(sst.aws.Function, (args) => {
-  args.runtime ??= "nodejs24.x";
-  args.architecture ??= "arm64";
+  args.runtime ??= functionDeployDefaults.runtime;
+  args.architecture ??= functionDeployDefaults.architecture;
   args.logging ??= { format: "json" };
+  args.nodejs = $output(args.nodejs).apply((nodejs) => ({
+    ...nodejs,
+    minify: nodejs?.minify ?? functionDeployDefaults.nodejs.minify,
+  }));
   if (!$dev) {
     // SST 4.17.1 also trusts the account root outside `sst dev` (it tests a
     // Pulumi Output for truthiness), so any principal allowed sts:AssumeRole
@@ -21,5 +26,3 @@ $transform(sst.aws.Function, (args) => {
     };
   }
 });
-
-export {};

@@ -387,7 +387,10 @@ async function buildFunction(
   if (!file) return { handler, out, errors: [`Handler not found: ${handler}`], sourcemaps: [] };
 
   const target = `node${/^nodejs(\d+)/.exec(String(input.runtime))?.[1] ?? "22"}`;
-  const key = `${realpathSync(file)}\0${target}`;
+  // The CLI minifies only when the function's `nodejs.minify` is true (never under `sst dev`).
+  const properties = (input.properties ?? {}) as { minify?: unknown };
+  const minify = properties.minify === true && input.dev !== true;
+  const key = `${realpathSync(file)}\0${target}\0${minify}`;
   let bundle = handlerBundles.get(key);
   if (!bundle) {
     bundle = esbuild
@@ -399,6 +402,7 @@ async function buildFunction(
         platform: "node",
         logLevel: "silent",
         target,
+        minify,
         external: ["sharp", "pg-native"],
         outfile: "bundle.mjs",
         banner: {

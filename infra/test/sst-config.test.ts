@@ -248,6 +248,29 @@ describe("a deployed stage", () => {
   });
 });
 
+describe("function bundles", () => {
+  const handlers = [triggerHandler, ...apiRoutes.map((route) => route.handler)];
+
+  /** `minify` as the CLI's `Runtime.Build` received it, by handler: the CLI builds nothing else. */
+  function minifyByHandler(evaluation: Evaluation) {
+    const builds = evaluation.rpcCalls.filter((call) => call.method === "Runtime.Build");
+    return Object.fromEntries(
+      builds.map((call) => {
+        const properties = (call.args.properties ?? {}) as { minify?: unknown };
+        return [String(call.args.handler), properties.minify];
+      }),
+    );
+  }
+
+  for (const stage of ["alice", "production"] as const) {
+    it(`are all built minified by \`sst deploy\` (stage ${stage})`, async () => {
+      expect(minifyByHandler(await evaluations[stage])).toEqual(
+        Object.fromEntries(handlers.map((handler) => [handler, true])),
+      );
+    });
+  }
+});
+
 describe("production", () => {
   let production: Evaluation;
 

@@ -4,7 +4,12 @@ import { gzipSync } from "node:zlib";
 import { apiRoutes } from "@userprofile/functions/api/routes";
 import { postConfirmationFunction } from "@userprofile/functions/definitions";
 import * as esbuild from "esbuild";
-import { SST_ESBUILD_VERSION, sstDeployBuildOptions } from "./build-options";
+import {
+  type DeployBuild,
+  projectBuild,
+  SST_ESBUILD_VERSION,
+  sstDeployBuildOptions,
+} from "./build-options";
 import { benchDir, cacheDir, repoRoot } from "./paths";
 
 export interface BundleTarget {
@@ -22,8 +27,21 @@ export interface BundleResult extends BundleTarget {
   topInputs: Array<{ input: string; bytes: number }>;
 }
 
+export const triggerTarget: BundleTarget = {
+  name: "post-confirmation",
+  handler: postConfirmationFunction.handler,
+  kind: "function",
+};
+
+/** The least a Post Confirmation trigger that stores a profile can do. */
+export const putItemBaselineTarget: BundleTarget = {
+  name: "baseline put-item",
+  handler: `${benchDir}src/baseline/put-item.handler`,
+  kind: "baseline",
+};
+
 export const functionTargets: BundleTarget[] = [
-  { name: "post-confirmation", handler: postConfirmationFunction.handler, kind: "function" },
+  triggerTarget,
   ...apiRoutes.map((route) => ({
     name: `${route.method} ${route.path}`,
     handler: route.handler,
@@ -32,11 +50,7 @@ export const functionTargets: BundleTarget[] = [
 ];
 
 export const baselineTargets: BundleTarget[] = [
-  {
-    name: "baseline put-item",
-    handler: `${benchDir}src/baseline/put-item.handler`,
-    kind: "baseline",
-  },
+  putItemBaselineTarget,
   { name: "baseline empty", handler: `${benchDir}src/baseline/empty.handler`, kind: "baseline" },
   {
     name: "bare calls",
@@ -62,22 +76,24 @@ export function packageOf(input: string) {
   return workspace?.[1] ?? input;
 }
 
-/** `minify` shows what `nodejs: { minify: true }` on the function would change. */
+const slug = (name: string) => name.replace(/\W+/g, "-").replace(/^-|-$/g, "");
+
+/** Builds a handler as `sst deploy` would with `build`'s settings: by default, this project's. */
 export async function buildBundle(
   target: BundleTarget,
+  build: DeployBuild = projectBuild,
   outDir = `${cacheDir}/bundles`,
-  minify = false,
 ) {
   if (esbuild.version !== SST_ESBUILD_VERSION) {
     throw new Error(`esbuild ${esbuild.version} installed, SST builds with ${SST_ESBUILD_VERSION}`);
   }
-  const dir = `${outDir}/${target.name.replace(/\W+/g, "-").replace(/^-|-$/g, "")}${minify ? "-min" : ""}`;
+  const name = build.label ? `${target.name} (${build.label})` : target.name;
+  const dir = `${outDir}/${slug(name)}`;
   await rm(dir, { recursive: true, force: true });
   const file = `${dir}/bundle.mjs`;
-  const result = await esbuild.build({
-    ...sstDeployBuildOptions(entryOf(target.handler), file, { projectRoot: repoRoot }),
-    ...(minify ? { minify: true } : {}),
-  });
+  const result = await esbuild.build(
+    sstDeployBuildOptions(entryOf(target.handler), file, build, repoRoot),
+  );
   const output = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith(".mjs"));
   const byPackage = new Map<string, number>();
   for (const [input, { bytesInOutput }] of Object.entries(output?.[1].inputs ?? {})) {
@@ -87,7 +103,7 @@ export async function buildBundle(
   const contents = readFileSync(file);
   return {
     ...target,
-    name: minify ? `${target.name} (minified)` : target.name,
+    name,
     file,
     bytes: contents.byteLength,
     gzipBytes: gzipSync(contents).byteLength,
@@ -97,10 +113,11 @@ export async function buildBundle(
   } satisfies BundleResult;
 }
 
+/** Every function and baseline as this project deploys them. */
 export async function buildAllBundles(outDir?: string) {
   const results: BundleResult[] = [];
   for (const target of [...functionTargets, ...baselineTargets]) {
-    results.push(await buildBundle(target, outDir));
+    results.push(await buildBundle(target, projectBuild, outDir));
   }
   return results;
 }
