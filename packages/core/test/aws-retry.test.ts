@@ -58,8 +58,41 @@ describe("backoffRetryStrategy", () => {
     }
   });
 
-  it("retries transient failures less, and never a client error", async () => {
-    const strategy = backoffRetryStrategy(settings);
+  it("by default allows 12 attempts to a throttled request, 4 to a transient failure", async () => {
+    const strategy = backoffRetryStrategy();
+    const retriesAllowed = async (errorType: "THROTTLING" | "TRANSIENT") => {
+      let token = await strategy.acquireInitialRetryToken("");
+      for (;;) {
+        try {
+          token = await strategy.refreshRetryTokenForRetry(token, { errorType });
+        } catch {
+          return token.getRetryCount();
+        }
+      }
+    };
+    expect(await retriesAllowed("THROTTLING")).toBe(11);
+    expect(await retriesAllowed("TRANSIENT")).toBe(3);
+  });
+
+  it("waits at least as long as the service's Retry-After, up to 20 s", async () => {
+    const strategy = backoffRetryStrategy({ ...settings, random: () => 0 });
+    const token = await strategy.acquireInitialRetryToken("");
+    const soon = await strategy.refreshRetryTokenForRetry(token, {
+      ...throttling,
+      retryAfterHint: new Date(Date.now() + 3_000),
+    });
+    expect(soon.getRetryDelay()).toBeGreaterThan(2_500);
+    expect(soon.getRetryDelay()).toBeLessThanOrEqual(3_000);
+    const late = await strategy.refreshRetryTokenForRetry(token, {
+      ...throttling,
+      retryAfterHint: new Date(Date.now() + 600_000),
+    });
+    expect(late.getRetryDelay()).toBe(20_000);
+  });
+
+  it("retries transient failures less, never a client error, and reports only throttling", async () => {
+    const throttled: number[] = [];
+    const strategy = backoffRetryStrategy({ ...settings, onThrottle: (ms) => throttled.push(ms) });
     const token = await strategy.acquireInitialRetryToken("");
     const once = await strategy.refreshRetryTokenForRetry(token, { errorType: "TRANSIENT" });
     await expect(
@@ -67,7 +100,8 @@ describe("backoffRetryStrategy", () => {
     ).rejects.toBeDefined();
     await expect(
       strategy.refreshRetryTokenForRetry(token, { errorType: "CLIENT_ERROR" }),
-    ).rejects.toBeDefined();
+    ).rejects.toThrow("Retries exhausted");
+    expect(throttled).toEqual([]);
   });
 
   /** Fault injection: the table "throttles" the first `times` attempts of every request. */

@@ -87,7 +87,18 @@ describe("PoolUsers.fromUserType", () => {
       firstName: undefined,
       lastName: undefined,
     });
-    expect(PoolUsers.fromUserType({}).status).toBe("UNKNOWN");
+    expect(PoolUsers.fromUserType({})).toEqual({
+      userId: "",
+      status: "UNKNOWN",
+      email: undefined,
+      emailVerified: false,
+      firstName: undefined,
+      lastName: undefined,
+    });
+    expect(
+      PoolUsers.fromUserType({ Username: "name", Attributes: [{ Name: "sub", Value: "the-sub" }] })
+        .userId,
+    ).toBe("the-sub");
   });
 });
 
@@ -99,6 +110,14 @@ describe("PoolUsers.exists", () => {
       new AdminDeleteUserCommand({ UserPoolId: h.pool.userPoolId, Username: sub as string }),
     );
     expect(await PoolUsers.exists(h.client, h.pool.userPoolId, sub as string)).toBe(false);
+  });
+
+  it("stops when aborted", async () => {
+    const interrupt = new AbortController();
+    interrupt.abort();
+    await expect(
+      PoolUsers.exists(h.client, h.pool.userPoolId, randomUUID(), { signal: interrupt.signal }),
+    ).rejects.toThrow();
   });
 
   it("passes on any other error", async () => {

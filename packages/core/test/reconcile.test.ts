@@ -83,11 +83,30 @@ describe("Reconcile.classify", () => {
     expect(findings.unconfirmed).toEqual([unconfirmed.userId, unconfirmedWithRow.userId]);
   });
 
-  it("counts a user listed twice (a shifting page boundary) once", () => {
+  it("counts a user listed twice (a shifting page boundary) once, with or without a row", () => {
     const repeated = user();
-    const findings = Reconcile.classify([], [repeated, { ...repeated }]);
-    expect(findings.usersScanned).toBe(1);
+    const withRow = user();
+    const findings = Reconcile.classify(
+      [profileItem(withRow.userId, "old@example.com")],
+      [repeated, withRow, { ...repeated }, { ...withRow }],
+    );
+    expect(findings.usersScanned).toBe(2);
     expect(findings.missing).toHaveLength(1);
+    expect(findings.drift).toHaveLength(1);
+  });
+
+  it("ignores items without a key, repeated items and users without a sub", () => {
+    const id = randomUUID();
+    const findings = Reconcile.classify(
+      [
+        { Email: "keyless@example.com" },
+        profileItem(id, "a@example.com"),
+        profileItem(id, "b@example.com"),
+      ],
+      [user({ userId: "" })],
+    );
+    expect(findings).toMatchObject({ profilesScanned: 1, usersScanned: 0, missing: [] });
+    expect(findings.orphans).toEqual([{ userId: id, email: "a@example.com" }]);
   });
 
   it("treats an item without an email as no profile, yet not as missing or orphan", () => {
@@ -118,7 +137,8 @@ describe("Reconcile.apply", () => {
     const missing = user({ email: "t@example.com", firstName: "  Ada ", lastName: "" });
     const findings = Reconcile.classify([], [missing]);
     const outcome = await Reconcile.apply(deps, findings, { now });
-    expect(outcome).toMatchObject({ created: 1, alreadyExisted: 0 });
+    expect(outcome).toMatchObject({ created: 1, alreadyExisted: 0, interrupted: false });
+    expect(outcome.error).toBeUndefined();
     const { UserID: _a, ...healed } = (await rawItem(missing.userId)) ?? {};
     const { UserID: _b, ...triggered } = (await rawItem(fromTrigger)) ?? {};
     expect(healed).toEqual(triggered);
@@ -192,6 +212,36 @@ describe("Reconcile.apply", () => {
     expect(second.created + second.alreadyExisted).toBe(40);
     expect(second.created).toBe(40 - first.created);
     for (const u of users) expect(await rawItem(u.userId)).toBeDefined();
+  });
+
+  it("cannot make a profile for a user without an email, and says so", async () => {
+    const findings = Reconcile.classify([], [user({ email: undefined })]);
+    const outcome = await Reconcile.apply(deps, findings, { now });
+    expect(outcome).toMatchObject({ created: 0, missingWithoutEmail: 1 });
+    expect(Reconcile.remainingDrift(findings, outcome)).toBe(1);
+  });
+
+  it("is not interrupted when the signal fires after the last write", async () => {
+    const interrupt = new AbortController();
+    const findings = Reconcile.classify([], [user(), user()]);
+    const outcome = await Reconcile.apply(deps, findings, {
+      signal: interrupt.signal,
+      onProgress: (progress) => {
+        if (progress.phase === "apply" && progress.done === progress.total) interrupt.abort();
+      },
+    });
+    expect(outcome).toMatchObject({ created: 2, interrupted: false });
+  });
+
+  it("starts no new write once one has failed", async () => {
+    // An empty key is refused by DynamoDB: an error no condition explains.
+    const findings: Reconcile.Findings = {
+      ...Reconcile.classify([], []),
+      missing: [user({ userId: "" }), ...Array.from({ length: 20 }, () => user())],
+    };
+    const outcome = await Reconcile.apply(deps, findings, { concurrency: 2 });
+    expect((outcome.error as Error).name).toBe("ValidationException");
+    expect(outcome.created).toBeLessThanOrEqual(3);
   });
 
   it("stops at the first unexpected error and reports it", async () => {
