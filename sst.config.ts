@@ -19,6 +19,7 @@ export default $config({
     await import("./infra/router");
     const { api } = await import("./infra/api");
     const { site } = await import("./infra/web");
+    const { alarmTopic } = await import("./infra/monitoring");
 
     return {
       region: aws.getRegionOutput().region,
@@ -27,6 +28,7 @@ export default $config({
       apiUrl: api.url,
       siteUrl: site.url,
       usersTable: usersTable.name,
+      alarmTopic: alarmTopic.arn,
     };
   },
 });

@@ -6,12 +6,16 @@ import {
 } from "../packages/functions/src/api/routes";
 import { apiFunctionDefaults } from "../packages/functions/src/definitions";
 import { userPool, userPoolLink, webClient } from "./auth";
+import { logRetention } from "./functions";
 import { router } from "./router";
+import { settings } from "./stage";
 import { usersTable, usersTableLink } from "./storage";
 
 const region = aws.getRegionOutput().region;
 
 export const api = new sst.aws.ApiGatewayV2("Api", {
+  domain: settings.domains?.api,
+  accessLog: { retention: logRetention },
   cors: {
     allowOrigins: router ? [router.url, ...devOrigins] : devOrigins,
     allowHeaders: corsAllowHeaders,

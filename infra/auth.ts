@@ -1,26 +1,44 @@
 import { UserPoolSettings } from "../packages/core/src/user-pool";
 import { postConfirmationFunction } from "../packages/functions/src/definitions";
-import { isPermanentStage } from "./stage";
+import { isPermanentStage, settings } from "./stage";
 import { usersTable, usersTableLink } from "./storage";
+
+/** Defined on its own (not inline in `triggers`) so monitoring can reach its log group and name. */
+export const postConfirmationTrigger = new sst.aws.Function("PostConfirmation", {
+  description: "Cognito Post Confirmation: writes the confirmed user's profile",
+  handler: postConfirmationFunction.handler,
+  timeout: `${postConfirmationFunction.timeoutSeconds} seconds`,
+  memory: `${postConfirmationFunction.memoryMB} MB`,
+  link: [usersTableLink],
+  permissions: [{ actions: ["dynamodb:PutItem"], resources: [usersTable.arn] }],
+});
 
 export const userPool = new sst.aws.CognitoUserPool("Auth", {
   usernames: [...UserPoolSettings.usernameAttributes],
-  triggers: {
-    postConfirmation: {
-      handler: postConfirmationFunction.handler,
-      timeout: `${postConfirmationFunction.timeoutSeconds} seconds`,
-      memory: `${postConfirmationFunction.memoryMB} MB`,
-      link: [usersTableLink],
-      permissions: [{ actions: ["dynamodb:PutItem"], resources: [usersTable.arn] }],
-    },
-  },
+  triggers: { postConfirmation: postConfirmationTrigger.arn },
+  advancedSecurity: settings.threatProtection === "off" ? undefined : settings.threatProtection,
   transform: {
-    userPool: (args) => {
+    userPool: (args, opts) => {
       args.passwordPolicy = { ...UserPoolSettings.passwordPolicy };
       args.accountRecoverySetting = {
         recoveryMechanisms: [{ name: "verified_email", priority: 1 }],
       };
       args.deletionProtection = isPermanentStage ? "ACTIVE" : "INACTIVE";
+      // Set explicitly: AWS gives new pools ESSENTIALS, which this app does not use.
+      args.userPoolTier = settings.cognitoPlan;
+      if (settings.email) {
+        args.emailConfiguration = {
+          emailSendingAccount: "DEVELOPER",
+          sourceArn: settings.email.sourceArn,
+          fromEmailAddress: settings.email.from,
+        };
+      }
+      if (isPermanentStage) {
+        // Users live only here: keep the pool if the stage is removed, and fail any change
+        // that would replace it instead of silently starting over with an empty pool.
+        opts.retainOnDelete = true;
+        opts.protect = true;
+      }
     },
   },
 });

@@ -1,5 +1,8 @@
 import { functionDeployDefaults } from "../packages/functions/src/definitions";
 
+/** How long function and API access logs are kept; never "forever" (billed per GB-month). */
+export const logRetention = "1 month";
+
 /**
  * Defaults for every function in the app (see `functionDeployDefaults`). JSON
  * logs let CloudWatch query the fields our structured log lines carry.
@@ -7,7 +10,7 @@ import { functionDeployDefaults } from "../packages/functions/src/definitions";
 $transform(sst.aws.Function, (args) => {
   args.runtime ??= functionDeployDefaults.runtime;
   args.architecture ??= functionDeployDefaults.architecture;
-  args.logging ??= { format: "json" };
+  args.logging ??= { format: "json", retention: logRetention };
   args.nodejs = $output(args.nodejs).apply((nodejs) => ({
     ...nodejs,
     minify: nodejs?.minify ?? functionDeployDefaults.nodejs.minify,

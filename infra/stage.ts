@@ -1,4 +1,9 @@
+import { readDeploySettings } from "./deploy-settings";
+
 /** Stages that hold real users: retained on removal and protected from deletion. */
 export const permanentStages = ["production"];
 
 export const isPermanentStage = permanentStages.includes($app.stage);
+
+/** This deploy's opt-in settings (SES email, feature plan, domains, table); see docs/production.md. */
+export const settings = readDeploySettings(process.env, $app.stage);

@@ -1,10 +1,22 @@
 import { UsersTable, usersTableKeySchema } from "../packages/core/src/users-table";
-import { isPermanentStage } from "./stage";
+import { isPermanentStage, settings } from "./stage";
 
-export const usersTable = new sst.aws.Dynamo(UsersTable.name, {
-  ...usersTableKeySchema,
-  deletionProtection: isPermanentStage,
-});
+/**
+ * The stage's own table, or (with USERS_TABLE_NAME) an existing one such as a point-in-time
+ * restore: referenced, never created, changed or deleted by this app.
+ */
+export const usersTable = settings.usersTableName
+  ? sst.aws.Dynamo.get(UsersTable.name, settings.usersTableName)
+  : new sst.aws.Dynamo(UsersTable.name, {
+      ...usersTableKeySchema,
+      deletionProtection: isPermanentStage,
+      transform: {
+        table: (_args, opts) => {
+          // A change that would replace the table fails instead of emptying production.
+          if (isPermanentStage) opts.protect = true;
+        },
+      },
+    });
 
 /**
  * What a function needs to find the table. Linking `usersTable` itself would

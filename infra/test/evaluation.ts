@@ -14,6 +14,13 @@ export interface RecordedResource {
   outputs?: Record<string, unknown>;
 }
 
+export interface RecordedRead {
+  type: string;
+  name: string;
+  /** The physical id looked up, e.g. a table name. */
+  id: string;
+}
+
 export interface RecordedCall {
   token: string;
   inputs: Record<string, unknown>;
@@ -21,6 +28,8 @@ export interface RecordedCall {
 
 export interface MockRuntimeResult {
   resources: RecordedResource[];
+  /** Existing resources the program only looks up (`aws.dynamodb.Table.get`...), never creates. */
+  reads: RecordedRead[];
   invokes: RecordedCall[];
   outputs: Record<string, unknown>;
   error?: string;

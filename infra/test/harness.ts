@@ -24,16 +24,18 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as Esbuild from "../../.sst/platform/node_modules/esbuild";
+import { settingVariables } from "../deploy-settings";
 import {
   accountId,
   assetBucket,
   type MockRuntimeResult,
   type RecordedCall,
+  type RecordedRead,
   type RecordedResource,
   region,
 } from "./evaluation";
 
-export type { RecordedCall, RecordedResource } from "./evaluation";
+export type { RecordedCall, RecordedRead, RecordedResource } from "./evaluation";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -48,6 +50,11 @@ export interface EvaluateOptions {
    * the site's build command, and SST writes generated files into a Vite site.
    */
   sites?: string[];
+  /**
+   * Deploy settings (infra/deploy-settings.ts) as `sst deploy` would read them from the
+   * environment. Ones not given here are unset, whatever the test runner's environment holds.
+   */
+  env?: Record<string, string>;
 }
 
 export interface App {
@@ -68,6 +75,8 @@ export interface RpcCall {
 export interface Evaluation {
   app: App;
   resources: RecordedResource[];
+  /** Existing resources the program looked up instead of creating. */
+  reads: RecordedRead[];
   outputs: Record<string, unknown>;
   /** Provider functions the program called (`aws.getRegion`, policy documents...). */
   invokes: RecordedCall[];
@@ -79,7 +88,13 @@ const cache = new Map<string, Promise<Evaluation>>();
 
 /** Evaluates once per set of options within a test file. */
 export function evaluate(options: EvaluateOptions): Promise<Evaluation> {
-  const key = JSON.stringify([options.stage, options.dev ?? false, options.root, options.sites]);
+  const key = JSON.stringify([
+    options.stage,
+    options.dev ?? false,
+    options.root,
+    options.sites,
+    options.env,
+  ]);
   let result = cache.get(key);
   if (!result) {
     result = evaluateUncached(options);
@@ -134,6 +149,8 @@ async function evaluateUncached(options: EvaluateOptions): Promise<Evaluation> {
     });
 
     const { stdout, stderr } = await node(bundle, scratch, {
+      ...Object.fromEntries(Object.values(settingVariables).map((name) => [name, undefined])),
+      ...options.env,
       SST_SERVER: server.url,
       SST_AWS_REGION: region,
     });
@@ -149,6 +166,7 @@ async function evaluateUncached(options: EvaluateOptions): Promise<Evaluation> {
     return {
       app,
       resources: result.resources,
+      reads: result.reads,
       outputs: result.outputs,
       invokes: result.invokes,
       rpcCalls: server.calls,
@@ -296,7 +314,7 @@ async function evaluateApp(
   };
 }
 
-function node(script: string, cwd: string, env: Record<string, string>) {
+function node(script: string, cwd: string, env: Record<string, string | undefined>) {
   return new Promise<{ stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
@@ -359,6 +377,9 @@ async function startRpcServer(esbuild: typeof Esbuild, scratch: string): Promise
       );
     });
   });
+  // Node's client agent keeps idle sockets 5 s, as long as the server's default: a call sent as
+  // the server closes one fails with "socket hang up". The client must be the one to close.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -9,6 +9,7 @@ import {
   accountId,
   type MockRuntimeResult,
   type RecordedCall,
+  type RecordedRead,
   type RecordedResource,
   region,
 } from "./evaluation";
@@ -26,6 +27,12 @@ interface RegisterRequest {
   getRetainondelete(): boolean | undefined;
 }
 
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getId(): string;
+}
+
 interface RegisterOutputsRequest {
   getUrn(): string;
   getOutputs(): Struct;
@@ -38,6 +45,7 @@ type Callback = (
 
 interface Monitor {
   registerResource(req: RegisterRequest, callback: Callback): Promise<void>;
+  readResource(req: ReadRequest, callback: Callback): Promise<void>;
   registerResourceOutputs(req: RegisterOutputsRequest, callback: Callback): void;
 }
 
@@ -94,9 +102,12 @@ function call(token: string, inputs: Inputs): Inputs {
   }
 }
 
-/** Outputs a resource of this type would have after creation, shaped like the AWS provider's. */
-function created(type: string, name: string, inputs: Inputs) {
-  const physical = typeof inputs.name === "string" ? inputs.name : name;
+/**
+ * Outputs a resource of this type would have after creation (or, given the id of an existing one,
+ * after a lookup), shaped like the AWS provider's.
+ */
+function created(type: string, name: string, inputs: Inputs, existingId?: string) {
+  const physical = typeof inputs.name === "string" ? inputs.name : existingId || name;
   const id = `${physical}-id`;
   const base = { ...inputs, id, name: physical };
   switch (type) {
@@ -133,6 +144,29 @@ function created(type: string, name: string, inputs: Inputs) {
         arn: `arn:aws:cloudfront::${accountId}:distribution/${id}`,
         domainName: `${id}.cloudfront.net`,
         hostedZoneId: "Z2FDTNDATAQYW2",
+      };
+    case "aws:acm/certificate:Certificate": {
+      const names = [inputs.domainName, ...((inputs.subjectAlternativeNames as unknown[]) ?? [])];
+      return {
+        ...base,
+        arn: `arn:aws:acm:${region}:${accountId}:certificate/${id}`,
+        domainValidationOptions: names.map((domain) => ({
+          domainName: domain,
+          resourceRecordName: `_validation.${String(domain)}.`,
+          resourceRecordType: "CNAME",
+          resourceRecordValue: "_token.acm-validations.aws.",
+        })),
+      };
+    }
+    case "aws:apigatewayv2/domainName:DomainName":
+      return {
+        ...base,
+        id: String(inputs.domainName),
+        domainNameConfiguration: {
+          ...(inputs.domainNameConfiguration as Inputs),
+          targetDomainName: `d-${id}.execute-api.${region}.amazonaws.com`,
+          hostedZoneId: "Z1UJRXOUMOOFQ8",
+        },
       };
     case "aws:s3/bucketV2:BucketV2":
     case "aws:s3/bucket:Bucket": {
@@ -185,14 +219,15 @@ export async function runUnderMocks(program: () => Promise<unknown>, resultPath:
   skipProviderSerialization();
   const resources: RecordedResource[] = [];
   const invokes: RecordedCall[] = [];
+  const reads: RecordedRead[] = [];
   const byUrn = new Map<string, RecordedResource>();
   const pendingOutputs = new Map<string, Inputs>();
   let outputs: Inputs = {};
 
   await runtime.setMocks(
     {
-      newResource: ({ type, name, inputs }) => {
-        const state = created(type, name, inputs);
+      newResource: ({ type, name, inputs, id }) => {
+        const state = created(type, name, inputs, id);
         return { id: state.id, state };
       },
       call: ({ token, inputs }) => {
@@ -232,6 +267,11 @@ export async function runUnderMocks(program: () => Promise<unknown>, resultPath:
       callback(err, response);
     });
   };
+  const readResource = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, callback) => {
+    reads.push({ type: req.getType(), name: req.getName(), id: req.getId() });
+    return readResource(req, callback);
+  };
   const registerResourceOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req, callback) => {
     pendingOutputs.set(
@@ -252,7 +292,13 @@ export async function runUnderMocks(program: () => Promise<unknown>, resultPath:
       if (resource) resource.outputs = value;
     }
     const error = errors.size ? [...errors].join("\n\n") : undefined;
-    const result: MockRuntimeResult = { resources, invokes, outputs, ...(error ? { error } : {}) };
+    const result: MockRuntimeResult = {
+      resources,
+      reads,
+      invokes,
+      outputs,
+      ...(error ? { error } : {}),
+    };
     writeFileSync(resultPath, JSON.stringify(result));
     if (error) process.exitCode = 1;
   };

@@ -2,6 +2,7 @@ import { UsersTable } from "../../packages/core/src/users-table";
 import { region } from "./evaluation";
 import {
   childrenOf,
+  type DeployedFunction,
   type Evaluation,
   functionWithHandler,
   ofType,
@@ -57,4 +58,42 @@ export function grants(statements: Statement[]): string[] {
       s.actions.flatMap((action) => s.resources.map((r) => `${s.effect} ${action} ${r}`)),
     )
     .sort();
+}
+
+/** The log group a function writes to: the one its Lambda's logging config names. */
+export function logGroupOf(evaluation: Evaluation, fn: DeployedFunction): RecordedResource {
+  const config = fn.lambda.inputs.loggingConfig as { logGroup?: string } | undefined;
+  return only(
+    ofType(evaluation, "aws:cloudwatch/logGroup:LogGroup").filter(
+      (group) => group.inputs.name === config?.logGroup,
+    ),
+    `log group of ${fn.component.name}`,
+  );
+}
+
+export interface Alarm {
+  resource: RecordedResource;
+  namespace: string;
+  metricName: string;
+  dimensions: Record<string, string>;
+  alarmActions: string[];
+  okActions: string[];
+}
+
+/** The stage's alarms, the metric filters and the topic the alarms notify. */
+export function monitoringResources(evaluation: Evaluation) {
+  return {
+    topic: only(ofType(evaluation, "aws:sns/topic:Topic"), "alarm topic"),
+    filters: ofType(evaluation, "aws:cloudwatch/logMetricFilter:LogMetricFilter"),
+    alarms: ofType(evaluation, "aws:cloudwatch/metricAlarm:MetricAlarm").map(
+      (resource): Alarm => ({
+        resource,
+        namespace: String(resource.inputs.namespace),
+        metricName: String(resource.inputs.metricName),
+        dimensions: (resource.inputs.dimensions ?? {}) as Record<string, string>,
+        alarmActions: (resource.inputs.alarmActions ?? []) as string[],
+        okActions: (resource.inputs.okActions ?? []) as string[],
+      }),
+    ),
+  };
 }

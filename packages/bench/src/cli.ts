@@ -15,6 +15,7 @@ import { costs } from "./cost";
 import { recordedResultsFile, repoRoot, resultsFile } from "./paths";
 import { localStackReady } from "./ready";
 import { classifierBench, reconcileBench } from "./reconcile";
+import { srpPoolSide } from "./srp";
 import { apiLatency, fillPool, flows, startBenchStack } from "./stack";
 import { kB, ms, ratio, type Summary, spread } from "./stats";
 import { coldStarts, triggerWarm, withDynamoDB } from "./trigger";
@@ -31,6 +32,7 @@ const settings = {
   flows: setting("FLOWS", 12, 4),
   poolUsers: setting("POOL_USERS", 1000, 100),
   readyRuns: setting("READY_RUNS", 3, 1),
+  srpIterations: setting("SRP_ITERATIONS", 300, 60),
   classifyUsers: setting("CLASSIFY_USERS", 1_000_000, 100_000),
 };
 
@@ -128,6 +130,8 @@ const stackResults = await quietly(async () => {
   }
 });
 
+step(`SRP sign-in, the pool's side: ${settings.srpIterations} sign-ins`);
+const srp = srpPoolSide(settings.srpIterations);
 step(
   `users:reconcile classification over ${settings.classifyUsers.toLocaleString("en-US")} synthetic users`,
 );
@@ -200,6 +204,13 @@ const budgets = [
     unit: "s",
     deterministic: false,
   },
+  {
+    budget: "local SRP sign-in, pool side ≤ 20 ms p50",
+    achieved: srp.first.totalMs.median,
+    limit: 20,
+    unit: "ms",
+    deterministic: false,
+  },
 ].map((b) => ({ ...b, pass: b.achieved <= b.limit }));
 
 const results = {
@@ -220,6 +231,7 @@ const results = {
   warm,
   api: stackResults.api,
   flows: stackResults.flows,
+  srp,
   reconcile: { ...stackResults.reconcile, classifier },
   web: { app: web, authenticator },
   ready,
@@ -376,9 +388,29 @@ table(
     ],
   ],
 );
+const pp = (s: Summary) => `${ms(s.median)} / ${ms(s.p95)} ms`;
+table(
+  "5b. Local SRP sign-in, the pool's side (createChallenge + verifyPasswordClaim, no HTTP): p50 / p95",
+  [
+    "sign-in",
+    "InitiateAuth (salt, verifier, B)",
+    "RespondToAuthChallenge (S, signature)",
+    "both",
+    "CPU per sign-in",
+  ],
+  (["first", "repeat"] as const).map((kind) => [
+    kind === "first"
+      ? "a user's first (verifier computed)"
+      : "the same user again (verifier cached)",
+    pp(srp[kind].challengeMs),
+    pp(srp[kind].verifyMs),
+    pp(srp[kind].totalMs),
+    `${ms(srp[kind].cpuMsPerSignIn)} ms`,
+  ]),
+);
 const r = stackResults.reconcile;
 table(
-  "5b. users:reconcile against the local stack (in-process, the command's clients)",
+  "5c. users:reconcile against the local stack (in-process, the command's clients)",
   ["what", "figure", "note"],
   [
     [
@@ -407,7 +439,12 @@ table(
     ["one profile read, cold / warm", `${usd(cost.perRead.cold)} / ${usd(cost.perRead.warm)}`],
     ...cost.months.map((month) => [
       `${month.users.toLocaleString("en-US")} users/month (sign-up + read, ${month.coldShare * 100}% cold)`,
-      `${usd(month.backend)} backend + ${usd(month.cognito)} Cognito MAUs`,
+      `${usd(month.backend)} backend + ${usd(month.cognito)} Cognito ${cost.cognitoPlan} MAUs (${Object.entries(
+        month.cognitoByPlan,
+      )
+        .filter(([plan]) => plan !== cost.cognitoPlan)
+        .map(([plan, amount]) => `${plan}: ${usd(amount)}`)
+        .join(", ")})`,
     ]),
   ],
 );

@@ -1,4 +1,5 @@
 import { apiFunctionDefaults, postConfirmationFunction } from "@userprofile/functions/definitions";
+import { type CognitoPlan, cognitoPlans, parseCognitoPlan } from "../../../infra/deploy-settings";
 
 /**
  * us-east-1 list prices as published on the AWS pricing pages in 2025 (not
@@ -14,10 +15,35 @@ export const PRICES = {
   dynamoReadUnit: 0.125 / 1e6,
   /** HTTP API, first 300 million requests a month. */
   httpApiRequest: 1.0 / 1e6,
-  /** Cognito Essentials (default tier for new pools): first 10,000 MAUs free, then per MAU. */
-  cognitoFreeMaus: 10_000,
-  cognitoEssentialsMau: 0.015,
+  /**
+   * Cognito user pools, per monthly active user, by feature plan: marginal tiers of
+   * [first MAU of the tier, price per MAU]. Lite and Essentials include 10,000 free MAUs;
+   * Plus has no free tier.
+   */
+  cognitoMau: {
+    LITE: [
+      [0, 0],
+      [10_000, 0.0055],
+      [100_000, 0.0046],
+      [1_000_000, 0.00325],
+      [10_000_000, 0.0025],
+    ],
+    ESSENTIALS: [
+      [0, 0],
+      [10_000, 0.015],
+    ],
+    PLUS: [[0, 0.02]],
+  } satisfies Record<CognitoPlan, [number, number][]>,
 };
+
+/** A month's Cognito bill for `maus` monthly active users on `plan`. */
+export function cognitoMonthly(plan: CognitoPlan, maus: number) {
+  const tiers = PRICES.cognitoMau[plan];
+  return tiers.reduce((total, [from, price], i) => {
+    const to = tiers[i + 1]?.[0] ?? Number.POSITIVE_INFINITY;
+    return total + Math.max(0, Math.min(maus, to) - from) * price;
+  }, 0);
+}
 
 export interface CostInputs {
   triggerColdMs: number;
@@ -33,7 +59,11 @@ const billedSeconds = (ms: number) => Math.ceil(ms) / 1000;
  * item under 1 KB (1 WRU). One profile read: one HTTP API request, one GET /me
  * invocation (512 MB) and one strongly consistent GetItem under 4 KB (1 RRU).
  */
-export function costs(inputs: CostInputs) {
+export function costs(
+  inputs: CostInputs,
+  /** The plan deploy would choose (infra/deploy-settings.ts), with the same variable. */
+  cognitoPlan: CognitoPlan = parseCognitoPlan(process.env.COGNITO_PLAN),
+) {
   const triggerGb = postConfirmationFunction.memoryMB / 1024;
   const apiGb = apiFunctionDefaults.memoryMB / 1024;
   const signUp = (ms: number) =>
@@ -49,11 +79,20 @@ export function costs(inputs: CostInputs) {
     const perUser =
       coldShare * (signUp(inputs.triggerColdMs) + read(inputs.readColdMs)) +
       (1 - coldShare) * (signUp(inputs.triggerWarmMs) + read(inputs.readWarmMs));
-    const cognito = Math.max(0, users - PRICES.cognitoFreeMaus) * PRICES.cognitoEssentialsMau;
-    return { users, coldShare, backend: users * perUser, cognito };
+    const cognitoByPlan = Object.fromEntries(
+      cognitoPlans.map((plan) => [plan, cognitoMonthly(plan, users)]),
+    ) as Record<CognitoPlan, number>;
+    return {
+      users,
+      coldShare,
+      backend: users * perUser,
+      cognito: cognitoByPlan[cognitoPlan],
+      cognitoByPlan,
+    };
   };
   return {
     prices: PRICES,
+    cognitoPlan,
     inputs,
     memory: { triggerMB: postConfirmationFunction.memoryMB, apiMB: apiFunctionDefaults.memoryMB },
     perSignUp: { cold: signUp(inputs.triggerColdMs), warm: signUp(inputs.triggerWarmMs) },

@@ -25,3 +25,11 @@ export const functionDeployDefaults = {
   architecture: "arm64",
   nodejs: { minify: true },
 } as const;
+
+/**
+ * What the trigger logs as `outcome` on its "post confirmation" line; infra counts each one
+ * with a CloudWatch metric filter on `$.outcome`. A failure is not an outcome: it throws, and
+ * Lambda's Errors metric (alarmed in infra/monitoring.ts) counts it.
+ */
+export const postConfirmationOutcomes = ["created", "already-existed", "skipped"] as const;
+export type PostConfirmationOutcome = (typeof postConfirmationOutcomes)[number];

@@ -65,7 +65,10 @@ export function apiEvent(
   };
 }
 
-/** Captures what a function writes to the console, to check its log lines. */
+/**
+ * Captures what a function logs, line by line: the log module writes to stdout/stderr directly,
+ * and anything else may use the console.
+ */
 export function captureLogs() {
   const lines: string[] = [];
   const original = {
@@ -79,8 +82,21 @@ export function captureLogs() {
       lines.push(args.map(String).join(" "));
     };
   }
+  const streams = [process.stdout, process.stderr] as const;
+  const writes = streams.map((stream) => stream.write);
+  for (const stream of streams) {
+    stream.write = ((chunk: string | Uint8Array) => {
+      lines.push(...String(chunk).split("\n").filter(Boolean));
+      return true;
+    }) as typeof stream.write;
+  }
   return {
     lines,
-    restore: () => Object.assign(console, original),
+    restore: () => {
+      Object.assign(console, original);
+      streams.forEach((stream, i) => {
+        stream.write = writes[i] as typeof stream.write;
+      });
+    },
   };
 }

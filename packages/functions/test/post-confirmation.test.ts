@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Profile } from "@userprofile/core/profile";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { useLocalDynamoDB } from "../../core/test/env";
+import { postConfirmationOutcomes } from "../src/definitions";
 import { captureLogs, postConfirmationEvent } from "./events";
 
 const { client, tableName } = useLocalDynamoDB();
@@ -102,6 +103,52 @@ describe("post-confirmation trigger", () => {
     expect(all).not.toContain("grace@example.com");
     expect(all).not.toContain("Grace");
     expect(all).not.toContain("Hopper");
+  });
+
+  it("logs each invocation's outcome as a top-level field, as CloudWatch's metric filters read it", async () => {
+    const signUp = postConfirmationEvent({
+      userAttributes: { given_name: "Grace", family_name: "Hopper" },
+    });
+    const reset = postConfirmationEvent({
+      triggerSource: "PostConfirmation_ConfirmForgotPassword",
+      userAttributes: { sub: signUp.request.userAttributes.sub as string },
+    });
+    const logs = captureLogs();
+    try {
+      await handler(signUp);
+      await handler(signUp);
+      await handler(reset);
+    } finally {
+      logs.restore();
+    }
+    const lines = logs.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toEqual([
+      {
+        level: "info",
+        message: "post confirmation",
+        outcome: "created",
+        userId: signUp.request.userAttributes.sub,
+        userPoolId: signUp.userPoolId,
+      },
+      {
+        level: "info",
+        message: "post confirmation",
+        outcome: "already-existed",
+        userId: signUp.request.userAttributes.sub,
+        userPoolId: signUp.userPoolId,
+      },
+      {
+        level: "info",
+        message: "post confirmation",
+        outcome: "skipped",
+        triggerSource: "PostConfirmation_ConfirmForgotPassword",
+      },
+    ]);
+    // Infra makes one metric filter per outcome in this list.
+    expect(lines.map((line) => line.outcome).sort()).toEqual([...postConfirmationOutcomes].sort());
+    const all = logs.lines.join("\n");
+    expect(all).not.toContain("grace@example.com");
+    expect(all).not.toContain("Grace");
   });
 
   it("fails cleanly when the event lacks an email", async () => {

@@ -32,6 +32,23 @@ export function configureAmplifyInNode(pool: {
   });
 }
 
+/**
+ * Signs in with Amplify's default SRP flow and stays signed in (a later
+ * `signOut()` revokes the session, as in the web app); returns the tokens,
+ * the refresh token included.
+ */
+export async function srpSignInSession(email: string, password: string) {
+  await signOut();
+  const result = await signIn({ username: email, password });
+  if (!result.isSignedIn) throw new Error(`Sign-in stopped at ${result.nextStep.signInStep}`);
+  const { tokens } = await fetchAuthSession();
+  const refreshToken = [...tokenStore].find(([key]) => key.endsWith(".refreshToken"))?.[1];
+  const idToken = tokens?.idToken?.toString();
+  const accessToken = tokens?.accessToken?.toString();
+  if (!idToken || !accessToken || !refreshToken) throw new Error("No tokens after sign-in");
+  return { idToken, accessToken, refreshToken };
+}
+
 /** Signs in with Amplify's default SRP flow and returns the tokens, signed out again. */
 export async function srpSignIn(email: string, password: string) {
   await signOut();

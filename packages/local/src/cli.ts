@@ -40,6 +40,7 @@ async function start() {
       outputs.webUrl ? `  Web app      ${outputs.webUrl}` : "",
       `  API          ${outputs.apiUrl}`,
       `  Mailbox      ${outputs.mailboxUrl}/<email>   (confirmation codes also print here)`,
+      `  Control      ${outputs.controlUrl}   (local only: /clock, /trigger-failures)`,
       `  User pool    ${outputs.cognitoEndpoint}  ${outputs.userPoolId} / client ${outputs.userPoolClientId}`,
       `  DynamoDB     ${outputs.dynamodbEndpoint}  table ${outputs.usersTable}`,
       `  Outputs      ${config.outputsFile}`,

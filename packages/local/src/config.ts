@@ -22,6 +22,7 @@ export function localConfig() {
       api: port("LOCAL_API_PORT", 3000),
       mailbox: port("LOCAL_MAILBOX_PORT", 9300),
       web: port("LOCAL_WEB_PORT", 5173),
+      control: port("LOCAL_CONTROL_PORT", 9400),
     },
     /** Set to "false" to run only the backend (tests that don't need the browser app). */
     web: process.env.LOCAL_WEB !== "false",
@@ -39,7 +40,7 @@ export function ephemeralConfig(dataDir: string): LocalConfig {
   return {
     region: "us-east-1",
     host: "127.0.0.1",
-    ports: { dynamodb: 0, cognito: 0, lambda: 0, api: 0, mailbox: 0, web: 0 },
+    ports: { dynamodb: 0, cognito: 0, lambda: 0, api: 0, mailbox: 0, web: 0, control: 0 },
     web: false,
     dataDir,
     buildDir: `${dataDir}/build`,

@@ -23,6 +23,8 @@ export interface MailMessage {
 export interface MailboxOptions {
   /** Receives the one-line notice of each message; defaults to stdout. */
   log?: (line: string) => void;
+  /** Stamps `sentAt`; the stack passes its local clock. */
+  now?: () => Date;
 }
 
 /**
@@ -34,13 +36,15 @@ export interface MailboxOptions {
 export class Mailbox {
   private readonly messages = new Map<string, MailMessage[]>();
   private readonly log: (line: string) => void;
+  private readonly now: () => Date;
 
   constructor(options: MailboxOptions = {}) {
     this.log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
+    this.now = options.now ?? (() => new Date());
   }
 
   record(message: { to: string; kind: MailKind; code: string }): MailMessage {
-    const stored: MailMessage = { ...message, sentAt: new Date().toISOString() };
+    const stored: MailMessage = { ...message, sentAt: this.now().toISOString() };
     const key = message.to.toLowerCase();
     const list = this.messages.get(key);
     if (list) list.push(stored);

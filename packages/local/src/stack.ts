@@ -8,8 +8,11 @@ import {
   devOrigins,
 } from "@userprofile/functions/api/routes";
 import { apiFunctionDefaults, postConfirmationFunction } from "@userprofile/functions/definitions";
+import { createLocalClock, type LocalClock } from "./clock";
 import { startCognito } from "./cognito/index";
+import { createTriggerFailures } from "./cognito/post-confirmation";
 import type { LocalConfig } from "./config";
+import { startControlServer } from "./control";
 import { ensureUsersTable, localCredentials, localDynamoDBClient, startDynamoDB } from "./dynamodb";
 import { startGateway } from "./gateway";
 import { type LocalFunction, startLambda } from "./lambda";
@@ -26,10 +29,14 @@ export interface LocalOutputs {
   apiUrl: string;
   webUrl: string | null;
   mailboxUrl: string;
+  /** The local-only control: clock and trigger failures (see control.ts). */
+  controlUrl: string;
 }
 
 export interface LocalStack {
   outputs: LocalOutputs;
+  /** The stack's notion of now, which the control moves; everything that checks time reads it. */
+  clock: LocalClock;
   stop(): Promise<void>;
 }
 
@@ -78,7 +85,9 @@ export async function startLocalStack(
     await ensureUsersTable(client, usersTable);
     client.destroy();
 
-    const mailbox = new Mailbox({ log });
+    const clock = createLocalClock();
+    const triggerFailures = createTriggerFailures();
+    const mailbox = new Mailbox({ log, now: () => clock.now() });
     const lambda = await startLambda({
       port: config.ports.lambda,
       host,
@@ -111,6 +120,8 @@ export async function startLocalStack(
       postConfirmationFunction: POST_CONFIRMATION,
       mailbox,
       log,
+      clock,
+      triggerFailures,
     });
     stops.push(cognito.stop);
 
@@ -138,6 +149,12 @@ export async function startLocalStack(
     }
     const mailboxServer = await startMailboxServer(mailbox, { port: config.ports.mailbox, host });
     stops.push(mailboxServer.stop);
+    const control = await startControlServer({
+      port: config.ports.control,
+      clock,
+      triggerFailures,
+    });
+    stops.push(control.stop);
 
     const gateway = await startGateway({
       port: config.ports.api,
@@ -190,13 +207,14 @@ export async function startLocalStack(
       apiUrl: gateway.url,
       webUrl,
       mailboxUrl: mailboxServer.url,
+      controlUrl: control.url,
     };
     if (outputsPath) {
       // Written whole, then renamed: a reader polling for the file never sees half of it.
       await writeFile(`${outputsPath}.tmp`, `${JSON.stringify(outputs, null, 2)}\n`);
       await rename(`${outputsPath}.tmp`, outputsPath);
     }
-    return { outputs, stop };
+    return { outputs, clock, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -24,8 +24,8 @@ afterAll(async () => {
 });
 
 async function environment() {
-  const [dynamodb, cognito, lambda, api, mailbox, web] = await Promise.all(
-    Array.from({ length: 6 }, freePort),
+  const [dynamodb, cognito, lambda, api, mailbox, web, control] = await Promise.all(
+    Array.from({ length: 7 }, freePort),
   );
   return {
     ...process.env,
@@ -35,6 +35,7 @@ async function environment() {
     LOCAL_API_PORT: String(api),
     LOCAL_MAILBOX_PORT: String(mailbox),
     LOCAL_WEB_PORT: String(web),
+    LOCAL_CONTROL_PORT: String(control),
     LOCAL_DATA_DIR: join(dir, "data"),
     LOCAL_OUTPUTS_FILE: join(dir, "outputs.json"),
   };
@@ -88,6 +89,7 @@ describe("pnpm dev:local", () => {
       [
         "apiUrl",
         "cognitoEndpoint",
+        "controlUrl",
         "dynamodbEndpoint",
         "mailboxUrl",
         "region",
@@ -99,12 +101,17 @@ describe("pnpm dev:local", () => {
     );
     expect(outputs.webUrl).toBe(`http://localhost:${env.LOCAL_WEB_PORT}`);
     expect(outputs.apiUrl).toContain(`:${env.LOCAL_API_PORT}`);
+    expect(outputs.controlUrl).toBe(`http://127.0.0.1:${env.LOCAL_CONTROL_PORT}`);
     await waitFor(() => cli?.output().includes("Local stack ready") ?? false, "the ready banner");
     expect(cli.output()).toContain(outputs.webUrl);
 
     expect((await fetch(outputs.webUrl)).status).toBe(200);
     expect((await fetch(`${outputs.apiUrl}/me`)).status).toBe(401);
     expect(await (await fetch(`${outputs.mailboxUrl}/nobody%40example.com`)).json()).toEqual([]);
+    expect(cli.output()).toContain(outputs.controlUrl);
+    expect(await (await fetch(`${outputs.controlUrl}/clock`)).json()).toMatchObject({
+      offsetSeconds: 0,
+    });
 
     cli.child.kill("SIGTERM");
     expect(await cli.exit).toBe(0);
@@ -115,6 +122,7 @@ describe("pnpm dev:local", () => {
       outputs.cognitoEndpoint,
       outputs.dynamodbEndpoint,
       outputs.mailboxUrl,
+      outputs.controlUrl,
     ]) {
       expect(await refused(url)).toBe(true);
     }

@@ -8,7 +8,9 @@ import {
   ConfirmSignUpCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { createLocalClock, type LocalClock } from "../src/clock";
 import { type CognitoEmulator, startCognito } from "../src/cognito/index";
+import { createTriggerFailures, type TriggerFailures } from "../src/cognito/post-confirmation";
 import { Mailbox } from "../src/mailbox";
 
 export const REGION = "eu-west-3";
@@ -76,8 +78,14 @@ export interface Harness {
   client: CognitoIdentityProviderClient;
   logs: string[];
   dataDir: string;
-  /** Restarts the emulator on the same data directory. */
-  restart(): Promise<void>;
+  /** The pool's clock; advance it to let codes and tokens expire. */
+  clock: LocalClock;
+  triggerFailures: TriggerFailures;
+  /**
+   * Restarts the emulator on the same data directory and port (so the issuer
+   * stays); `whileStopped` runs in between, e.g. to edit the data files.
+   */
+  restart(whileStopped?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -89,15 +97,19 @@ export async function startHarness(
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
   const mailbox = new Mailbox({ log });
-  const start = () =>
+  const clock = createLocalClock();
+  const triggerFailures = createTriggerFailures();
+  const start = (port = 0) =>
     startCognito({
-      port: 0,
+      port,
       dataDir,
       region: REGION,
       lambdaEndpoint: options.lambdaEndpoint ?? lambda.endpoint,
       postConfirmationFunction: FUNCTION,
       mailbox,
       log,
+      clock,
+      triggerFailures,
       ...(options.triggerTimeoutMs ? { triggerTimeoutMs: options.triggerTimeoutMs } : {}),
     });
   const harness: Harness = {
@@ -107,10 +119,14 @@ export async function startHarness(
     client: undefined as unknown as CognitoIdentityProviderClient,
     logs,
     dataDir,
-    async restart() {
+    clock,
+    triggerFailures,
+    async restart(whileStopped) {
       harness.client.destroy();
+      const port = Number(new URL(harness.pool.endpoint).port);
       await harness.pool.stop();
-      harness.pool = await start();
+      await whileStopped?.();
+      harness.pool = await start(port);
       harness.client = sdkClient(harness.pool.endpoint);
     },
     async stop() {
@@ -185,4 +201,9 @@ export async function failure(promise: Promise<unknown>) {
     return { name: (error as Error).name, message: (error as Error).message };
   }
   throw new Error("Expected a failure");
+}
+
+/** A six-digit code that is not the one given. */
+export function wrongCode(code: string) {
+  return String((Number(code) + 1) % 1_000_000).padStart(6, "0");
 }

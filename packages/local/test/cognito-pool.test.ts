@@ -42,6 +42,7 @@ describe("the pool's settings", () => {
     );
     expect(UserPool?.Name).toBe("userprofile-local");
     expect(UserPool?.UsernameAttributes).toEqual(["email"]);
+    expect(UserPool?.UsernameConfiguration).toEqual({ CaseSensitive: false });
     expect(UserPool?.Policies?.PasswordPolicy).toMatchObject({
       MinimumLength: 8,
       RequireLowercase: true,

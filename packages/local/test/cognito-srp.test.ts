@@ -106,11 +106,13 @@ describe("USER_SRP_AUTH, with Amplify v6 as the client", () => {
     expect(error.name).toBe("NotAuthorizedException");
   });
 
-  it("reports an unconfirmed user after the password checks out", async () => {
+  it("tells an unconfirmed user to confirm, whatever the password (Cognito checks that first)", async () => {
     const email = uniqueEmail("srp-unconfirmed");
     await signUp({ username: email, password: PASSWORD, options: { userAttributes: { email } } });
-    const result = await signIn({ username: email, password: PASSWORD });
-    expect(result.nextStep.signInStep).toBe("CONFIRM_SIGN_UP");
+    const right = await signIn({ username: email, password: PASSWORD });
+    expect(right.nextStep.signInStep).toBe("CONFIRM_SIGN_UP");
+    const wrong = await signIn({ username: email, password: `${PASSWORD}-wrong` });
+    expect(wrong.nextStep.signInStep).toBe("CONFIRM_SIGN_UP");
   });
 
   it("lets Amplify resend the sign-up code, confirm with it, then sign in", async () => {

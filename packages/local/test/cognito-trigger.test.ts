@@ -1,12 +1,12 @@
 import {
   AdminConfirmSignUpCommand,
   AdminGetUserCommand,
-  AdminInitiateAuthCommand,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   ForgotPasswordCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { configureAmplifyInNode, srpSignIn } from "../src/amplify-node";
 import {
   FUNCTION,
   failure,
@@ -110,16 +110,32 @@ describe("PostConfirmation events shaped like AWS's", () => {
     expect(stored.attributes.email_verified).toBe("true");
   });
 
-  it("marks the email verified on AdminConfirmSignUp, with Cognito's admin client id", async () => {
+  it("leaves the email unverified on AdminConfirmSignUp (no code proved it), with Cognito's admin client id", async () => {
     const email = uniqueEmail("admin-confirm");
     const { UserSub: sub } = await signUp(h, email);
     await h.client.send(
       new AdminConfirmSignUpCommand({ UserPoolId: h.pool.userPoolId, Username: email }),
     );
-    expect((await storedAttributes(email)).attributes.email_verified).toBe("true");
+    const stored = await storedAttributes(email);
+    expect(stored.status).toBe("CONFIRMED");
+    expect(stored.attributes.email_verified).not.toBe("true");
     const event = invocationsFor(sub ?? "")[0]?.event;
+    expect(event?.triggerSource).toBe("PostConfirmation_ConfirmSignUp");
     expect(event?.callerContext.clientId).toBe("CLIENT_ID_NOT_APPLICABLE");
-    expect(event?.request.userAttributes.email_verified).toBe("true");
+    expect(event?.request.userAttributes.email_verified).not.toBe("true");
+
+    // With no verified address the pool cannot send a reset code.
+    const reset = await failure(
+      h.client.send(
+        new ForgotPasswordCommand({ ClientId: h.pool.userPoolClientId, Username: email }),
+      ),
+    );
+    expect(reset).toEqual({
+      name: "InvalidParameterException",
+      message:
+        "Cannot reset password for the user as there is no registered/verified email or phone_number",
+    });
+    expect(h.mailbox.messagesFor(email).map((message) => message.kind)).toEqual(["signup"]);
   });
 });
 
@@ -230,15 +246,10 @@ describe("a failing PostConfirmation trigger", () => {
 });
 
 describe("forgot password", () => {
-  const adminSignIn = (email: string, password: string) =>
-    h.client.send(
-      new AdminInitiateAuthCommand({
-        UserPoolId: h.pool.userPoolId,
-        ClientId: h.pool.userPoolClientId,
-        AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
-        AuthParameters: { USERNAME: email, PASSWORD: password },
-      }),
-    );
+  const signInWith = (email: string, password: string) => {
+    configureAmplifyInNode({ ...h.pool, cognitoEndpoint: h.pool.endpoint });
+    return srpSignIn(email, password);
+  };
 
   it("mails a code, enforces the policy, sets the password and fires ConfirmForgotPassword", async () => {
     const email = uniqueEmail("forgot");
@@ -285,8 +296,8 @@ describe("forgot password", () => {
       email_verified: "true",
       "cognito:user_status": "CONFIRMED",
     });
-    expect((await adminSignIn(email, newPassword)).AuthenticationResult?.IdToken).toBeTruthy();
-    expect((await failure(adminSignIn(email, PASSWORD))).name).toBe("NotAuthorizedException");
+    expect((await signInWith(email, newPassword)).idToken).toBeTruthy();
+    expect((await failure(signInWith(email, PASSWORD))).name).toBe("NotAuthorizedException");
   });
 
   it("refuses to reset a user whose email was never verified", async () => {

@@ -1,5 +1,6 @@
 import {
   AdminConfirmSignUpCommand,
+  AdminUpdateUserAttributesCommand,
   ConfirmSignUpCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -55,12 +56,25 @@ export async function signUp(target: Target, email: string, names: Record<string
 /**
  * Confirms with the emailed code. A deployed pool's email cannot be read
  * here, so there an admin confirms instead: the trigger fires the same way
- * (PostConfirmation_ConfirmSignUp).
+ * (PostConfirmation_ConfirmSignUp). AdminConfirmSignUp does not verify the
+ * address, so the admin then marks it verified, leaving the user as a
+ * confirmation with the code would (tokens say email_verified, a password
+ * reset can be sent).
  */
 export async function confirm(target: Target, email: string) {
   if (target.kind === "deployed") {
     await target.cognito.send(
       new AdminConfirmSignUpCommand({ UserPoolId: target.userPoolId, Username: email }),
+    );
+    await target.cognito.send(
+      new AdminUpdateUserAttributesCommand({
+        UserPoolId: target.userPoolId,
+        Username: email,
+        UserAttributes: [
+          { Name: "email", Value: email },
+          { Name: "email_verified", Value: "true" },
+        ],
+      }),
     );
     return;
   }

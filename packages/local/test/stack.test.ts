@@ -130,6 +130,27 @@ describe("sign-up → trigger → profile", () => {
     await srpSignIn(email, newPassword);
   });
 
+  localOnly(
+    "the deployed-stage confirmation leaves the user as the emailed code would",
+    async () => {
+      // What this suite does on AWS, where the code can't be read: AdminConfirmSignUp
+      // (which verifies nothing) followed by marking the address verified.
+      const email = uniqueEmail("admin-confirmed");
+      const sub = await signUp(target, email);
+      await confirm({ ...target, kind: "deployed" }, email);
+      const user = await target.cognito.send(
+        new AdminGetUserCommand({ UserPoolId: target.userPoolId, Username: sub }),
+      );
+      expect(user.UserStatus).toBe("CONFIRMED");
+      expect(user.UserAttributes).toContainEqual({ Name: "email_verified", Value: "true" });
+      expect(await rawItem(target, sub)).toMatchObject({ UserID: { S: sub } });
+      await target.cognito.send(
+        new ForgotPasswordCommand({ ClientId: target.userPoolClientId, Username: email }),
+      );
+      expect(await latestCode(target, email, "forgot-password")).toMatch(/^\d{6}$/);
+    },
+  );
+
   it("50 concurrent sign-ups give exactly 50 profiles", async () => {
     const emails = Array.from({ length: 50 }, (_, i) => uniqueEmail(`crowd${i}`));
     const subs = await Promise.all(emails.map((email) => signUpAndConfirm(target, email)));

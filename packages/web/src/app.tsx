@@ -1,6 +1,7 @@
 import { signOut } from "aws-amplify/auth";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { type ApiClient, createApiClient } from "./api";
+import { describeAuthError } from "./auth-errors";
 import type { Notice } from "./components/ui";
 import type { AppConfig } from "./config";
 import type { Route } from "./routes";
@@ -9,9 +10,13 @@ import { ForgotPassword } from "./screens/forgot-password";
 import { Profile } from "./screens/profile";
 import { SignIn } from "./screens/sign-in";
 import { SignUp } from "./screens/sign-up";
-import { currentIdToken, keepSessionFresh, restoreSession } from "./session";
+import { currentIdToken, endSession, keepSessionFresh, restoreSession } from "./session";
 
-const EXPIRED: Notice = { tone: "error", text: "Your session has expired. Please sign in again." };
+/** Cognito refused the refresh token (expired, revoked or signed out elsewhere): Amplify has dropped it. */
+const EXPIRED: Notice = {
+  tone: "error",
+  text: describeAuthError({ name: "NotAuthorizedException" }, "session").message,
+};
 
 export function App({ config, api: apiOverride }: { config: AppConfig; api?: ApiClient }) {
   const [route, setRoute] = useState<Route>({ name: "loading" });
@@ -101,6 +106,7 @@ function screen(
           api={api}
           apiUrl={config.apiUrl}
           initialNotice={route.notice}
+          endSession={(options) => endSession(config, options)}
           onSignedOut={() =>
             go({ name: "sign-in", notice: { tone: "success", text: "You're signed out." } })
           }

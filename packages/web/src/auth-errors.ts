@@ -1,5 +1,11 @@
 /** What a person can do about an error, offered next to its message. */
-export type ErrorAction = "confirm" | "retry" | "sign-in" | "sign-up" | "forgot-password";
+export type ErrorAction =
+  | "confirm"
+  | "retry"
+  | "resend-code"
+  | "sign-in"
+  | "sign-up"
+  | "forgot-password";
 
 export interface FriendlyError {
   message: string;
@@ -18,6 +24,11 @@ export type AuthStep =
 const NETWORK: FriendlyError = {
   message: "Can't reach the sign-in service. Check your connection and try again.",
   action: "retry",
+};
+
+/** Cognito's throttles and lockouts: an immediate retry would only extend them. */
+const TOO_MANY: FriendlyError = {
+  message: "Too many attempts. Wait a few minutes, then try again.",
 };
 
 const GENERIC: FriendlyError = {
@@ -40,20 +51,15 @@ const BY_NAME: Record<string, FriendlyError | Partial<Record<AuthStep, FriendlyE
   },
   CodeMismatchException: {
     message: "That code isn't right. Check it and try again, or send a new code.",
+    action: "resend-code",
   },
   ExpiredCodeException: {
     message: "That code has expired. Send a new code and use the latest one.",
+    action: "resend-code",
   },
-  TooManyFailedAttemptsException: {
-    message: "Too many wrong attempts. Wait a few minutes, then send a new code.",
-  },
-  LimitExceededException: {
-    message: "Too many attempts. Wait a few minutes and try again.",
-  },
-  TooManyRequestsException: {
-    message: "Too many requests. Wait a moment and try again.",
-    action: "retry",
-  },
+  TooManyFailedAttemptsException: TOO_MANY,
+  LimitExceededException: TOO_MANY,
+  TooManyRequestsException: TOO_MANY,
   CodeDeliveryFailureException: {
     message: "We couldn't send the code. Check the email address and try again.",
   },
@@ -75,7 +81,7 @@ const BY_NAME: Record<string, FriendlyError | Partial<Record<AuthStep, FriendlyE
       message: "This account can't reset its password yet. Confirm your email first.",
       action: "confirm",
     },
-    session: { message: "Your session has expired. Please sign in again.", action: "sign-in" },
+    session: { message: "Your session has expired. Please sign in again." },
   },
   UserNotFoundException: {
     "sign-in": { message: "Incorrect email or password." },
@@ -134,8 +140,23 @@ function isNetworkFailure(error: unknown): boolean {
   return error instanceof TypeError && /fetch|network|load failed/i.test(error.message);
 }
 
+/**
+ * After five wrong passwords Cognito locks the user out for a while and
+ * answers NotAuthorizedException "Password attempts exceeded" meanwhile
+ * (developer guide, "Lockout behavior for failed sign-in attempts").
+ */
+function isLockout(error: unknown, name: string | undefined): boolean {
+  const message = (error as { message?: unknown } | null)?.message;
+  return (
+    name === "NotAuthorizedException" &&
+    typeof message === "string" &&
+    /attempts exceeded/i.test(message)
+  );
+}
+
 export function describeAuthError(error: unknown, step: AuthStep): FriendlyError {
   const name = errorName(error);
+  if (isLockout(error, name)) return TOO_MANY;
   const entry = name ? BY_NAME[name] : undefined;
   if (entry) {
     if ("message" in entry && typeof entry.message === "string") return entry as FriendlyError;

@@ -51,3 +51,10 @@ export function amplifyConfig(config: AppConfig) {
     },
   };
 }
+
+/** Where the user pool's API answers: the emulator locally, else Cognito in the pool's region. */
+export function userPoolEndpoint(config: AppConfig): string {
+  if (config.cognitoEndpoint) return config.cognitoEndpoint;
+  const region = config.userPoolId.split("_")[0];
+  return `https://cognito-idp.${region}.amazonaws.com`;
+}

@@ -8,9 +8,14 @@ const ACTION_LABELS: Record<ErrorAction, string> = {
   "sign-in": "Go to sign in",
   "sign-up": "Go to sign up",
   retry: "Try again",
+  "resend-code": "Send a new code",
 };
 
-function routeFor(action: Exclude<ErrorAction, "retry">, email: string, password?: string): Route {
+function routeFor(
+  action: Exclude<ErrorAction, "retry" | "resend-code">,
+  email: string,
+  password?: string,
+): Route {
   switch (action) {
     case "confirm":
       return { name: "confirm", email, ...(password ? { password } : {}) };
@@ -24,20 +29,32 @@ function routeFor(action: Exclude<ErrorAction, "retry">, email: string, password
 }
 
 /**
- * An error message with the one thing the person can do about it: retry, or
- * go to the screen that fixes it, carrying the email (and, to confirm, the
- * password so confirming can sign them straight in).
+ * An error message with the one thing the person can do about it: retry,
+ * send a new code (on screens that can), or go to the screen that fixes it,
+ * carrying the email (and, to confirm, the password so confirming can sign
+ * them straight in).
  */
 export function errorNotice(
   friendly: FriendlyError,
-  context: { go: Navigate; email: string; password?: string; retry: () => void },
+  context: {
+    go: Navigate;
+    email: string;
+    password?: string;
+    retry: () => void;
+    resend?: () => void;
+  },
 ): Notice {
   const { action } = friendly;
-  if (!action) return { tone: "error", text: friendly.message };
+  const { resend } = context;
+  if (!action || (action === "resend-code" && !resend)) {
+    return { tone: "error", text: friendly.message };
+  }
   const onClick =
     action === "retry"
       ? context.retry
-      : () => context.go(routeFor(action, context.email, context.password));
+      : action === "resend-code"
+        ? (resend as () => void)
+        : () => context.go(routeFor(action, context.email, context.password));
   return {
     tone: "error",
     text: friendly.message,

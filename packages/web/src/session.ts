@@ -1,5 +1,7 @@
-import { fetchAuthSession } from "aws-amplify/auth";
+import { fetchAuthSession, signOut } from "aws-amplify/auth";
+import { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
 import { Hub } from "aws-amplify/utils";
+import { type AppConfig, userPoolEndpoint } from "./config";
 
 export async function currentIdToken(forceRefresh = false): Promise<string | undefined> {
   const session = await fetchAuthSession({ forceRefresh });
@@ -67,4 +69,84 @@ export function keepSessionFresh(onExpired: () => void): () => void {
     stopped = true;
     clearTimeout(timer);
   };
+}
+
+export type RevokeOutcome = "revoked" | "unreachable" | "refused";
+
+/** Errors after which the same RevokeToken call can succeed later. */
+const RETRY_LATER = new Set(["InternalErrorException", "TooManyRequestsException"]);
+
+/**
+ * Cognito's RevokeToken, which ends a refresh token and the access tokens
+ * issued from it. "refused" means retrying can't help: the token is already
+ * invalid, or this client may not revoke.
+ */
+export async function revokeRefreshToken(
+  endpoint: string,
+  clientId: string,
+  refreshToken: string,
+  fetchImpl: typeof fetch = (...args) => fetch(...args),
+): Promise<RevokeOutcome> {
+  let response: Response;
+  try {
+    response = await fetchImpl(`${endpoint}/`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": "AWSCognitoIdentityProviderService.RevokeToken",
+      },
+      body: JSON.stringify({ ClientId: clientId, Token: refreshToken }),
+      cache: "no-store",
+    });
+  } catch {
+    return "unreachable";
+  }
+  if (response.ok) return "revoked";
+  if (response.status >= 500) return "unreachable";
+  let type = response.headers.get("x-amzn-errortype") ?? "";
+  try {
+    type = ((await response.json()) as { __type?: string }).__type ?? type;
+  } catch {}
+  // The header reads "Name:detail", the body's __type "namespace#Name" or "Name".
+  const name = type.split(":")[0]?.split("#").at(-1) ?? "";
+  return RETRY_LATER.has(name) ? "unreachable" : "refused";
+}
+
+export type SignOutResult = "signed-out" | "unreachable" | "failed";
+
+/**
+ * Signs out: revokes the session at Cognito, then forgets it on this device.
+ * Amplify's signOut() revokes too, but ignores a failed revocation and clears
+ * the tokens anyway, so the app would say "signed out" while the refresh
+ * token still works; revoking first lets it say so instead ("unreachable").
+ * With `revoke: false` the session is only forgotten here, for a person who
+ * chooses that when Cognito can't be reached.
+ */
+export async function endSession(
+  config: AppConfig,
+  { revoke }: { revoke: boolean },
+  fetchImpl?: typeof fetch,
+): Promise<SignOutResult> {
+  const store = cognitoUserPoolsTokenProvider.authTokenStore;
+  if (revoke) {
+    const tokens = await store.loadTokens().catch(() => null);
+    // Only tokens issued with revocation enabled carry origin_jti (Amplify's own test).
+    if (tokens?.refreshToken && tokens.accessToken.payload.origin_jti) {
+      const outcome = await revokeRefreshToken(
+        userPoolEndpoint(config),
+        config.userPoolClientId,
+        tokens.refreshToken,
+        fetchImpl,
+      );
+      if (outcome === "unreachable") return "unreachable";
+    }
+  }
+  try {
+    await signOut();
+    // signOut() starts clearing the stored tokens without awaiting it; await it so a failure shows.
+    await store.clearTokens();
+  } catch {
+    return "failed";
+  }
+  return "signed-out";
 }

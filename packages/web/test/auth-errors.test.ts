@@ -64,4 +64,39 @@ describe("describeAuthError", () => {
       "Enter your password.",
     );
   });
+
+  it("offers a new code for an expired or wrong code", () => {
+    for (const name of ["ExpiredCodeException", "CodeMismatchException"]) {
+      for (const step of ["confirm-sign-up", "reset-password"] as const) {
+        expect(describeAuthError(named(name), step).action).toBe("resend-code");
+      }
+    }
+  });
+
+  it("asks the person to wait, without an immediate retry, when Cognito limits them", () => {
+    for (const name of [
+      "LimitExceededException",
+      "TooManyFailedAttemptsException",
+      "TooManyRequestsException",
+    ]) {
+      expect(describeAuthError(named(name), "resend-code")).toEqual({
+        message: "Too many attempts. Wait a few minutes, then try again.",
+      });
+    }
+    expect(
+      describeAuthError(named("NotAuthorizedException", "Password attempts exceeded"), "sign-in"),
+    ).toEqual({ message: "Too many attempts. Wait a few minutes, then try again." });
+    expect(
+      describeAuthError(
+        named("NotAuthorizedException", "Incorrect username or password."),
+        "sign-in",
+      ).message,
+    ).toBe("Incorrect email or password.");
+  });
+
+  it("says a refused refresh means signing in again", () => {
+    expect(describeAuthError(named("NotAuthorizedException"), "session")).toEqual({
+      message: "Your session has expired. Please sign in again.",
+    });
+  });
 });

@@ -3,6 +3,7 @@ import * as auth from "aws-amplify/auth";
 import { describe, expect, it, vi } from "vitest";
 import { type ApiClient, ApiError, type Profile as ProfileInfo } from "../src/api";
 import { Profile } from "../src/screens/profile";
+import type { SignOutResult } from "../src/session";
 
 vi.mock("aws-amplify/auth", () => ({ signOut: vi.fn(async () => {}) }));
 
@@ -15,8 +16,16 @@ const profile: ProfileInfo = {
   updatedAt: "2025-03-04T10:00:00.000Z",
 };
 
-function setup(api: Partial<ApiClient>) {
-  const handlers = { onSignedOut: vi.fn(), onSessionExpired: vi.fn(), onDeleted: vi.fn() };
+function setup(
+  api: Partial<ApiClient>,
+  endSession = vi.fn(async (_options: { revoke: boolean }): Promise<SignOutResult> => "signed-out"),
+) {
+  const handlers = {
+    onSignedOut: vi.fn(),
+    onSessionExpired: vi.fn(),
+    onDeleted: vi.fn(),
+    endSession,
+  };
   const client: ApiClient = {
     getProfile: vi.fn(async () => profile),
     updateProfile: vi.fn(),
@@ -78,5 +87,65 @@ describe("profile", () => {
     await waitFor(() => expect(onDeleted).toHaveBeenCalled());
     expect(client.deleteAccount).toHaveBeenCalledTimes(1);
     expect(vi.mocked(auth.signOut)).toHaveBeenCalled();
+  });
+
+  it("signs out by revoking the session, then leaves", async () => {
+    const { endSession, onSignedOut } = setup({});
+    await screen.findByText("ada@example.com");
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    await waitFor(() => expect(onSignedOut).toHaveBeenCalled());
+    expect(endSession).toHaveBeenCalledWith({ revoke: true });
+  });
+
+  it("says so when the session can't be revoked, and lets the person retry or sign out here only", async () => {
+    const endSession = vi
+      .fn(async (_options: { revoke: boolean }): Promise<SignOutResult> => "signed-out")
+      .mockResolvedValueOnce("unreachable")
+      .mockResolvedValueOnce("unreachable");
+    const { onSignedOut } = setup({}, endSession);
+    await screen.findByText("ada@example.com");
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    const alert = await screen.findByRole("alert");
+    await waitFor(() => expect(alert.textContent).toMatch(/still signed in.*can't be reached/));
+    expect(onSignedOut).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getByRole("button", { name: "Try again" }));
+    await waitFor(() => expect(endSession).toHaveBeenCalledTimes(2));
+    expect(endSession).toHaveBeenLastCalledWith({ revoke: true });
+    await screen.findByRole("button", { name: "Sign out on this device only" });
+    expect(onSignedOut).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getByRole("button", { name: "Sign out on this device only" }));
+    await waitFor(() => expect(onSignedOut).toHaveBeenCalled());
+    expect(endSession).toHaveBeenLastCalledWith({ revoke: false });
+  });
+
+  it("stays signed in and says so when clearing the session fails", async () => {
+    const endSession = vi.fn(async (): Promise<SignOutResult> => "failed");
+    const { onSignedOut } = setup({}, endSession);
+    await screen.findByText("ada@example.com");
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    await waitFor(() =>
+      expect(screen.getByRole("alert").textContent).toMatch(/still signed in: signing out failed/),
+    );
+    expect(onSignedOut).not.toHaveBeenCalled();
+    expect(screen.queryByRole("button", { name: "Sign out on this device only" })).toBeNull();
+  });
+
+  it("can sign out while the profile failed to load, and shows why it couldn't", async () => {
+    const endSession = vi.fn(async (): Promise<SignOutResult> => "unreachable");
+    setup(
+      {
+        getProfile: vi
+          .fn()
+          .mockRejectedValue(new ApiError("network", "Can't reach the profile API.")),
+      },
+      endSession,
+    );
+    await screen.findByRole("button", { name: "Retry" });
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    await screen.findByRole("button", { name: "Sign out on this device only" });
+    const alerts = screen.getAllByRole("alert").map((a) => a.textContent);
+    expect(alerts.some((text) => /still signed in/.test(text ?? ""))).toBe(true);
   });
 });

@@ -137,19 +137,45 @@ describe("sign in", () => {
     await waitFor(() => expect(alertText()).toBe("Incorrect email or password."));
   });
 
-  it("offers to confirm an unconfirmed account", async () => {
+  it("sends an unconfirmed account to confirm, with the email, the password and why", async () => {
     mocked.signIn.mockResolvedValue({
       isSignedIn: false,
       nextStep: { signInStep: "CONFIRM_SIGN_UP" },
     } as Awaited<ReturnType<typeof auth.signIn>>);
     click("Sign in");
-    await waitFor(() => expect(alertText()).toMatch(/isn't confirmed/));
-    click("Confirm your email");
-    expect(go).toHaveBeenCalledWith({
-      name: "confirm",
-      email: "ada@example.com",
-      password: "Abcdef1!",
-    });
+    await waitFor(() =>
+      expect(go).toHaveBeenCalledWith({
+        name: "confirm",
+        email: "ada@example.com",
+        password: "Abcdef1!",
+        notice: {
+          tone: "error",
+          text: expect.stringMatching(/isn't confirmed yet.*Resend code/),
+        },
+      }),
+    );
+    expect(mocked.resendSignUpCode).not.toHaveBeenCalled();
+  });
+
+  it("does the same if UserNotConfirmedException is thrown rather than returned", async () => {
+    mocked.signIn.mockRejectedValue(named("UserNotConfirmedException"));
+    click("Sign in");
+    await waitFor(() =>
+      expect(go).toHaveBeenCalledWith(
+        expect.objectContaining({ name: "confirm", email: "ada@example.com" }),
+      ),
+    );
+  });
+
+  it("says to wait after Cognito's lockout for repeated wrong passwords, with no retry button", async () => {
+    mocked.signIn.mockRejectedValue(
+      Object.assign(new Error("Password attempts exceeded"), { name: "NotAuthorizedException" }),
+    );
+    click("Sign in");
+    await waitFor(() =>
+      expect(alertText()).toBe("Too many attempts. Wait a few minutes, then try again."),
+    );
+    expect(screen.queryByRole("button", { name: "Try again" })).toBeNull();
   });
 
   it("offers a retry when the network is down", async () => {
@@ -197,6 +223,65 @@ describe("confirm", () => {
     await waitFor(() => expect(screen.getByRole("status").textContent).toMatch(/new code/));
     expect(mocked.resendSignUpCode).toHaveBeenCalledWith({ username: "ada@example.com" });
   });
+
+  it("offers a new code when the code has expired, then confirms with it", async () => {
+    render(<Confirm go={go} initialEmail="ada@example.com" />);
+    mocked.confirmSignUp.mockRejectedValueOnce(named("ExpiredCodeException"));
+    type("Confirmation code", "123456");
+    click("Confirm");
+    await waitFor(() => expect(alertText()).toMatch(/expired/));
+    mocked.resendSignUpCode.mockResolvedValue(
+      {} as Awaited<ReturnType<typeof auth.resendSignUpCode>>,
+    );
+    click("Send a new code");
+    await waitFor(() => expect(screen.getByRole("status").textContent).toMatch(/new code/));
+    expect(mocked.resendSignUpCode).toHaveBeenCalledWith({ username: "ada@example.com" });
+    expect((screen.getByLabelText("Confirmation code") as HTMLInputElement).value).toBe("");
+    mocked.confirmSignUp.mockResolvedValue({} as Awaited<ReturnType<typeof auth.confirmSignUp>>);
+    type("Confirmation code", "654321");
+    click("Confirm");
+    await waitFor(() =>
+      expect(go).toHaveBeenCalledWith(
+        expect.objectContaining({ name: "sign-in", email: "ada@example.com" }),
+      ),
+    );
+  });
+
+  it.each([
+    ["confirming", "TooManyFailedAttemptsException"],
+    ["confirming", "LimitExceededException"],
+    ["resending", "LimitExceededException"],
+    ["resending", "TooManyRequestsException"],
+  ])("asks the person to wait when %s hits %s", async (step, name) => {
+    render(<Confirm go={go} initialEmail="ada@example.com" />);
+    if (step === "confirming") {
+      mocked.confirmSignUp.mockRejectedValue(named(name));
+      type("Confirmation code", "123456");
+      click("Confirm");
+    } else {
+      mocked.resendSignUpCode.mockRejectedValue(named(name));
+      click("Resend code");
+    }
+    await waitFor(() =>
+      expect(alertText()).toBe("Too many attempts. Wait a few minutes, then try again."),
+    );
+    expect(screen.queryByRole("button", { name: "Try again" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Send a new code" })).toBeNull();
+  });
+
+  it("explains why it came here when sent from sign-in, and keeps the email", () => {
+    render(
+      <Confirm
+        go={go}
+        initialEmail="ada@example.com"
+        password="Abcdef1!"
+        initialNotice={{ tone: "error", text: "This email isn't confirmed yet." }}
+      />,
+    );
+    expect(alertText()).toBe("This email isn't confirmed yet.");
+    expect((screen.getByLabelText("Email") as HTMLInputElement).value).toBe("ada@example.com");
+    expect(screen.getByRole("button", { name: "Resend code" })).toBeTruthy();
+  });
 });
 
 describe("forgot password", () => {
@@ -220,5 +305,23 @@ describe("forgot password", () => {
       confirmationCode: "111111",
       newPassword: "Newpass1!",
     });
+  });
+});
+
+describe("forgot password, expired code", () => {
+  it("offers to send a new reset code", async () => {
+    render(<ForgotPassword go={vi.fn()} initialEmail="ada@example.com" />);
+    mocked.resetPassword.mockResolvedValue({} as Awaited<ReturnType<typeof auth.resetPassword>>);
+    click("Send code");
+    await screen.findByLabelText("Confirmation code");
+    expect(mocked.resetPassword).toHaveBeenCalledTimes(1);
+    mocked.confirmResetPassword.mockRejectedValueOnce(named("ExpiredCodeException"));
+    type("Confirmation code", "111111");
+    type("New password", "Newpass1!");
+    click("Reset password");
+    await waitFor(() => expect(alertText()).toMatch(/expired/));
+    click("Send a new code");
+    await waitFor(() => expect(mocked.resetPassword).toHaveBeenCalledTimes(2));
+    expect(mocked.resetPassword).toHaveBeenLastCalledWith({ username: "ada@example.com" });
   });
 });

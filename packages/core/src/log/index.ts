@@ -2,14 +2,16 @@ type Level = "info" | "warn" | "error";
 type Fields = Record<string, string | number | boolean | null | undefined>;
 
 /**
- * One JSON object per line, so CloudWatch Logs Insights can query the fields.
+ * One JSON object per line, so CloudWatch Logs Insights and metric filters see the fields at
+ * the top level (`$.outcome`). Written to stdout/stderr directly: with Lambda's JSON log format,
+ * `console.*` would wrap the line as a string inside its own `message` field, while a JSON line
+ * with a `level` key on stdout is kept as it is (and filtered by that level).
  * Callers pass ids and error names only: never emails, names or tokens.
  */
 function write(level: Level, message: string, fields: Fields = {}) {
-  const line = JSON.stringify({ level, message, ...fields });
-  if (level === "error") console.error(line);
-  else if (level === "warn") console.warn(line);
-  else console.info(line);
+  const line = `${JSON.stringify({ level, message, ...fields })}\n`;
+  if (level === "info") process.stdout.write(line);
+  else process.stderr.write(line);
 }
 
 export const log = {

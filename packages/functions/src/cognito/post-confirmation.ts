@@ -3,6 +3,7 @@ import { errorFields, log } from "@userprofile/core/log";
 import { Profile } from "@userprofile/core/profile";
 import type { PostConfirmationTriggerEvent } from "aws-lambda";
 import { Resource } from "sst/resource";
+import type { PostConfirmationOutcome } from "../definitions";
 
 /**
  * Cognito waits 5 s for this trigger, then retries. Short SDK timeouts make a
@@ -21,11 +22,16 @@ const profiles = Profile.store(
 export const FAILURE_MESSAGE =
   "Your account is confirmed, but your profile could not be saved yet. Sign in to continue.";
 
+/** One line per invocation, counted by outcome in CloudWatch (see infra/monitoring.ts). */
+function logOutcome(outcome: PostConfirmationOutcome, fields: Record<string, string | undefined>) {
+  log.info("post confirmation", { outcome, ...fields });
+}
+
 export async function handler(event: PostConfirmationTriggerEvent) {
   // Every completed password reset fires this trigger too; the profile was
   // written at sign-up and must not be rewritten.
   if (event.triggerSource !== "PostConfirmation_ConfirmSignUp") {
-    log.info("trigger source ignored", { triggerSource: event.triggerSource });
+    logOutcome("skipped", { triggerSource: event.triggerSource });
     return event;
   }
   const attributes = event.request.userAttributes;
@@ -40,10 +46,7 @@ export async function handler(event: PostConfirmationTriggerEvent) {
       firstName: attributes.given_name,
       lastName: attributes.family_name,
     });
-    log.info(created ? "profile created" : "profile already existed", {
-      userId,
-      userPoolId: event.userPoolId,
-    });
+    logOutcome(created ? "created" : "already-existed", { userId, userPoolId: event.userPoolId });
   } catch (error) {
     log.error("profile write failed", {
       userId,

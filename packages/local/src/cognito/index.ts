@@ -9,26 +9,25 @@ import { DefaultConfig } from "cognito-local/lib/server/config.js";
 import type { Route } from "cognito-local/lib/server/Router.js";
 import { Router } from "cognito-local/lib/server/Router.js";
 import { createServer } from "cognito-local/lib/server/server.js";
-import { DateClock } from "cognito-local/lib/services/clock.js";
 import { CognitoServiceFactoryImpl } from "cognito-local/lib/services/cognitoService.js";
 import type { Context } from "cognito-local/lib/services/context.js";
 import type { Services } from "cognito-local/lib/services/index.js";
 import type { Messages } from "cognito-local/lib/services/messages.js";
-import { otp } from "cognito-local/lib/services/otp.js";
-import { JwtTokenGenerator } from "cognito-local/lib/services/tokenGenerator.js";
 import type { Triggers } from "cognito-local/lib/services/triggers/triggers.js";
-import {
-  attributesToRecord,
-  UserPoolServiceFactoryImpl,
-} from "cognito-local/lib/services/userPoolService.js";
+import { createLocalClock, type LocalClock } from "../clock";
 import type { Mailbox, MailKind } from "../mailbox";
 import { close, listen } from "../net";
 import { accountTargets } from "./account";
 import { authTargets } from "./auth";
+import { newCode } from "./codes";
 import { JsonFileDataStoreFactory } from "./data-store";
 import { listUsersTarget } from "./list-users";
 import { ensurePool } from "./pool";
-import { postConfirmationTrigger } from "./post-confirmation";
+import { PoolStates } from "./pool-state";
+import { postConfirmationTrigger, type TriggerFailures } from "./post-confirmation";
+import { SessionTokens } from "./sessions";
+import { signOutTargets } from "./sign-out";
+import { CaseInsensitiveUserPoolFactory } from "./user-pool";
 
 export interface CognitoEmulatorOptions {
   /** 0 picks a free port. */
@@ -45,6 +44,10 @@ export interface CognitoEmulatorOptions {
   log?: (line: string) => void;
   /** How long one trigger attempt may take; Cognito's fixed limit is 5 s. */
   triggerTimeoutMs?: number;
+  /** The local notion of now (code expiry, token times); real time by default. */
+  clock?: LocalClock;
+  /** Upcoming PostConfirmation attempts to fail on purpose (the local control sets them). */
+  triggerFailures?: TriggerFailures;
 }
 
 export interface CognitoEmulator {
@@ -99,9 +102,12 @@ function publicHost(host: string) {
  * cognito-local 5.3.0 assembled from its own modules, with the gaps that
  * matter here filled: USER_SRP_AUTH, a PostConfirmation trigger that behaves
  * like AWS's, email verification on confirmation, ResendConfirmationCode,
- * GetTokensFromRefreshToken, the pool's password policy and allowed flows,
- * ListUsers paging, codes delivered to the mailbox, and data files that
- * survive concurrency.
+ * GetTokensFromRefreshToken, token revocation and global sign-out, codes with
+ * a purpose, a lifetime and attempt limits, masked delivery details, answers
+ * that don't reveal whether a user exists, case-insensitive usernames, the
+ * pool's password policy and allowed flows, ListUsers paging, codes delivered
+ * to the mailbox, and data files that survive concurrency.
+ * docs/local-fidelity.md lists each behaviour against AWS's documentation.
  */
 export async function startCognito(options: CognitoEmulatorOptions): Promise<CognitoEmulator> {
   const host = options.host ?? "127.0.0.1";
@@ -117,17 +123,20 @@ export async function startCognito(options: CognitoEmulatorOptions): Promise<Cog
   try {
     const logger = createLogger(log);
     const ctx: Context = { logger };
-    const clock = new DateClock();
+    const localClock = options.clock ?? createLocalClock();
+    const clock = { get: () => localClock.now() };
     const dataDirectory = join(options.dataDir, "db");
     const dataStores = new JsonFileDataStoreFactory(dataDirectory);
+    // Not beside the pool files: cognito-local takes every .json there for a pool.
+    const states = new PoolStates(new JsonFileDataStoreFactory(join(options.dataDir, "sessions")));
     const cognito = await new CognitoServiceFactoryImpl(
       dataDirectory,
       dataStores,
-      new UserPoolServiceFactoryImpl(clock, dataStores),
+      new CaseInsensitiveUserPoolFactory(clock, dataStores),
     ).create(ctx, { UsernameAttributes: ["email"] });
 
     const triggers: Triggers = {
-      enabled: (trigger) => trigger === "PostConfirmation" || trigger === "PreTokenGeneration",
+      enabled: (trigger) => trigger === "PostConfirmation",
       postConfirmation: postConfirmationTrigger({
         region: options.region,
         lambdaEndpoint: options.lambdaEndpoint.replace(/\/+$/, ""),
@@ -135,12 +144,13 @@ export async function startCognito(options: CognitoEmulatorOptions): Promise<Cog
         timeoutMs: options.triggerTimeoutMs ?? 5_000,
         cognito: () => cognito,
         log,
+        ...(options.triggerFailures ? { failures: options.triggerFailures } : {}),
       }),
       customMessage: notConfigured,
       customEmailSender: notConfigured,
       postAuthentication: notConfigured,
       preSignUp: notConfigured,
-      preTokenGeneration: idTokenAttributes,
+      preTokenGeneration: notConfigured,
       userMigration: notConfigured,
     };
     const messages: Messages = {
@@ -154,22 +164,31 @@ export async function startCognito(options: CognitoEmulatorOptions): Promise<Cog
       TokenConfig: { IssuerDomain: endpoint },
       ServerConfig: { port, hostname: host, development: false, https: false as const },
     };
+    const tokens = new SessionTokens({
+      clock,
+      issuerDomain: endpoint,
+      states,
+      cognito: () => cognito,
+    });
     const services: Services = {
       clock,
       cognito,
       config,
       messages,
-      otp,
-      tokenGenerator: new JwtTokenGenerator(clock, triggers, config.TokenConfig),
+      otp: newCode,
+      tokenGenerator: tokens,
       triggers,
     };
 
     const { userPoolId, clientId } = await ensurePool(ctx, services);
+    await states.of(userPoolId);
 
     const delegate = Router(services);
+    const account = accountTargets(services, delegate);
     const overrides: Record<string, Route> = {
-      ...authTargets(services, delegate),
-      ...accountTargets(services, delegate),
+      ...authTargets(services, delegate, tokens, states),
+      ...account,
+      ...signOutTargets(services, delegate, tokens, account),
       ...listUsersTarget(delegate),
     };
     const { application } = createServer(
@@ -209,7 +228,7 @@ export async function startCognito(options: CognitoEmulatorOptions): Promise<Cog
       jwksUrl,
       async stop() {
         await close(server);
-        await dataStores.flush();
+        await Promise.all([dataStores.flush(), states.flush()]);
       },
     };
   } catch (error) {
@@ -217,23 +236,6 @@ export async function startCognito(options: CognitoEmulatorOptions): Promise<Cog
     throw error;
   }
 }
-
-/**
- * cognito-local's ID token carries only email and a truthy email_verified;
- * AWS's carries every readable attribute (given_name, family_name, …) with
- * the *_verified flags as booleans. Its token-generation hook adds them.
- */
-const idTokenAttributes: Triggers["preTokenGeneration"] = async (_ctx, { userAttributes }) => {
-  const { sub: _sub, ...attributes } = attributesToRecord(userAttributes);
-  const claims: Record<string, string | boolean> = { ...attributes };
-  for (const name of ["email_verified", "phone_number_verified"]) {
-    const value = attributes[name];
-    if (value !== undefined) claims[name] = value === "true";
-  }
-  return { claimsOverrideDetails: { claimsToAddOrOverride: claims } } as Awaited<
-    ReturnType<Triggers["preTokenGeneration"]>
-  >;
-};
 
 function notConfigured(): Promise<never> {
   return Promise.reject(new Error("This trigger is not configured in the local pool"));

@@ -12,6 +12,8 @@ const { passwordPolicy } = UserPoolSettings;
 /** The pool's settings as CreateUserPool takes them, from the one definition infra deploys. */
 const poolSettings = {
   UsernameAttributes: [...UserPoolSettings.usernameAttributes],
+  // What SST's CognitoUserPool deploys (asserted in infra/test).
+  UsernameConfiguration: { CaseSensitive: false },
   AutoVerifiedAttributes: ["email"],
   AccountRecoverySetting: {
     RecoveryMechanisms: [{ Name: "verified_email", Priority: 1 }],

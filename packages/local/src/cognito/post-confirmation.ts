@@ -2,12 +2,7 @@ import { CognitoError, UserLambdaValidationError } from "cognito-local/lib/error
 import type { CognitoService } from "cognito-local/lib/services/cognitoService.js";
 import type { Context } from "cognito-local/lib/services/context.js";
 import type { PostConfirmationTrigger } from "cognito-local/lib/services/triggers/postConfirmation.js";
-import {
-  attribute,
-  attributesAppend,
-  attributesToRecord,
-  attributeValue,
-} from "cognito-local/lib/services/userPoolService.js";
+import { attributesToRecord } from "cognito-local/lib/services/userPoolService.js";
 
 /** What Cognito puts in callerContext when the caller is not an AWS SDK with a known version. */
 const AWS_SDK_VERSION = "aws-sdk-unknown-unknown";
@@ -23,34 +18,58 @@ export interface PostConfirmationOptions {
   timeoutMs: number;
   cognito: () => CognitoService;
   log: (line: string) => void;
+  /** Failures injected through the local control server. */
+  failures?: TriggerFailures;
 }
+
+/**
+ * A count of upcoming trigger attempts that fail as a throwing function
+ * would, without running it: how the local control makes "the trigger
+ * failed" reproducible.
+ */
+export interface TriggerFailures {
+  readonly remaining: number;
+  set(count: number): void;
+  /** Uses up one injected failure; false when none is left. */
+  take(): boolean;
+}
+
+export function createTriggerFailures(): TriggerFailures {
+  let remaining = 0;
+  return {
+    get remaining() {
+      return remaining;
+    },
+    set(count: number) {
+      if (!Number.isInteger(count) || count < 0) {
+        throw new RangeError("The failure count must be a whole number ≥ 0.");
+      }
+      remaining = count;
+    },
+    take() {
+      if (remaining === 0) return false;
+      remaining -= 1;
+      return true;
+    },
+  };
+}
+
+/** The error message of an injected failure, as the client sees it inside UserLambdaValidationException. */
+export const INJECTED_FAILURE_MESSAGE = "Failure injected by the local control (trigger-failures)";
 
 class TriggerTimeout extends Error {}
 
 /**
  * Replaces cognito-local's PostConfirmation trigger, which swallows a failing
- * function, sends version "0" / region "local" and leaves email_verified
- * false. Runs after the user is saved as CONFIRMED, so a failure reaches the
- * client while the confirmation stands, as on AWS.
+ * function and sends version "0" / region "local". Runs after the user is
+ * saved (as CONFIRMED, or with the new password), so a failure reaches the
+ * client while the change stands, as on AWS.
  */
 export function postConfirmationTrigger(options: PostConfirmationOptions): PostConfirmationTrigger {
   return async (ctx: Context, params) => {
     const userPool = await options.cognito().getUserPool(ctx, params.userPoolId);
-    let user = await userPool.getUserByUsername(ctx, params.username);
+    const user = await userPool.getUserByUsername(ctx, params.username);
     if (!user) throw new CognitoError("UserNotFoundException", "User does not exist.");
-
-    // Confirming sign-up proves the address the code went to.
-    if (
-      params.source === "PostConfirmation_ConfirmSignUp" &&
-      attributeValue("email", user.Attributes) &&
-      attributeValue("email_verified", user.Attributes) !== "true"
-    ) {
-      user = {
-        ...user,
-        Attributes: attributesAppend(user.Attributes, attribute("email_verified", "true")),
-      };
-      await userPool.saveUser(ctx, user);
-    }
 
     const event = {
       version: "1",
@@ -79,6 +98,14 @@ async function invoke(options: PostConfirmationOptions, event: object): Promise<
   const url = `${options.lambdaEndpoint}/2015-03-31/functions/${encodeURIComponent(options.functionName)}/invocations`;
   for (let attempt = 1; ; attempt++) {
     try {
+      if (options.failures?.take()) {
+        options.log(
+          "cognito: PostConfirmation failed on purpose (local control: trigger-failures)",
+        );
+        throw new UserLambdaValidationError(
+          `PostConfirmation failed with error ${INJECTED_FAILURE_MESSAGE}.`,
+        );
+      }
       return await invokeOnce(url, event, options.timeoutMs);
     } catch (error) {
       if (!(error instanceof TriggerTimeout)) throw error;

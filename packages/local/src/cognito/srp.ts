@@ -1,4 +1,12 @@
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import {
+  createDiffieHellman,
+  createHash,
+  createHmac,
+  type DiffieHellman,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from "node:crypto";
 
 /**
  * The server side of Cognito's SRP-6a variant (USER_SRP_AUTH → PASSWORD_VERIFIER):
@@ -11,6 +19,9 @@ const N = BigInt(
   "0xFFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7EDEE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3BE39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
 );
 const g = 2n;
+
+/** The group every Cognito pool uses: RFC 5054's 3072-bit prime and its generator. */
+export const srpGroup = { N, g } as const;
 
 export function paddedHex(value: bigint): string {
   let hex = value.toString(16);
@@ -27,16 +38,30 @@ function toBigInt(hex: string): bigint {
   return BigInt(`0x${hex}`);
 }
 
-function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  let result = 1n;
-  let b = base % modulus;
-  let e = exponent;
-  while (e > 0n) {
-    if (e & 1n) result = (result * b) % modulus;
-    b = (b * b) % modulus;
-    e >>= 1n;
-  }
-  return result;
+function toBytes(value: bigint): Buffer {
+  const hex = value.toString(16);
+  return Buffer.from(hex.length % 2 === 1 ? `0${hex}` : hex, "hex");
+}
+
+let exponentiator: DiffieHellman | undefined;
+
+/**
+ * base^exponent mod N through OpenSSL: a Diffie-Hellman context on N whose
+ * private key is the exponent computes otherPublic^privateKey mod N in about
+ * a sixth of the CPU BigInt square-and-multiply takes. The generator must stay
+ * 2 (N's own): OpenSSL then recognises RFC 3526's group and skips the
+ * seconds-long primality check it runs on unknown (p, g) pairs. OpenSSL
+ * refuses the "public key" 0, 1 and N − 1, whose powers are trivial anyway.
+ */
+export function modPow(base: bigint, exponent: bigint): bigint {
+  if (exponent < 0n) throw new RangeError("Negative exponent");
+  const reduced = ((base % N) + N) % N;
+  if (exponent === 0n) return 1n;
+  if (reduced <= 1n) return reduced;
+  if (reduced === N - 1n) return exponent % 2n === 0n ? 1n : reduced;
+  exponentiator ??= createDiffieHellman(toBytes(N), toBytes(g));
+  exponentiator.setPrivateKey(toBytes(exponent));
+  return BigInt(`0x${exponentiator.computeSecret(toBytes(reduced)).toString("hex")}`);
 }
 
 const k = toBigInt(hashHex(paddedHex(N) + paddedHex(g)));
@@ -56,23 +81,48 @@ export interface SrpChallenge {
   verifier: bigint;
 }
 
+/** Keys the derived salts and the verifier cache; fresh per process, so neither reveals a password. */
+const processKey = randomBytes(32);
+const keyed = (...parts: string[]) =>
+  createHmac("sha256", processKey).update(JSON.stringify(parts)).digest();
+
+const VERIFIER_CACHE_SIZE = 1000;
+const verifiers = new Map<string, bigint>();
+
 function verifier(pool: string, userId: string, password: string, salt: bigint): bigint {
+  const cacheKey = keyed(pool, userId, password, salt.toString(16)).toString("base64");
+  const cached = verifiers.get(cacheKey);
+  if (cached !== undefined) return cached;
   const identity = createHash("sha256").update(`${pool}${userId}:${password}`).digest("hex");
   const x = toBigInt(hashHex(paddedHex(salt) + identity));
-  return modPow(g, x, N);
+  const v = modPow(g, x);
+  if (verifiers.size >= VERIFIER_CACHE_SIZE) {
+    verifiers.delete(verifiers.keys().next().value as string);
+  }
+  verifiers.set(cacheKey, v);
+  return v;
 }
 
 /**
- * Cognito stores a verifier; cognito-local stores the password itself, so the
- * verifier is derived per challenge with a fresh salt, which a client cannot
- * tell apart.
+ * Cognito stores a salt and a verifier per user and changes both only with
+ * the password. cognito-local stores the password itself, so the salt is
+ * derived from the pool, user and password under a per-process key: stable
+ * like Cognito's, new after a password change, and no hint of the password.
+ * A caller may pass its own salt (hex), e.g. a stable one for an unknown user.
  */
-export function createChallenge(pool: string, userId: string, password: string): SrpChallenge {
-  const salt = toBigInt(randomBytes(16).toString("hex"));
+export function createChallenge(
+  pool: string,
+  userId: string,
+  password: string,
+  saltHex?: string,
+): SrpChallenge {
+  const salt = toBigInt(
+    saltHex ?? keyed("salt", pool, userId, password).subarray(0, 16).toString("hex"),
+  );
   const v = verifier(pool, userId, password, salt);
   for (;;) {
     const b = toBigInt(randomBytes(32).toString("hex"));
-    const B = (k * v + modPow(g, b, N)) % N;
+    const B = (k * v + modPow(g, b)) % N;
     if (B === 0n) continue;
     return {
       salt: salt.toString(16),
@@ -107,7 +157,7 @@ export function verifyPasswordClaim(
   if (A % N === 0n) return false;
   const u = toBigInt(hashHex(paddedHex(A) + paddedHex(challenge.B)));
   if (u === 0n) return false;
-  const S = modPow((A * modPow(challenge.verifier, u, N)) % N, challenge.b, N);
+  const S = modPow(A * modPow(challenge.verifier, u), challenge.b);
   const key = Buffer.from(
     hkdfSync(
       "sha256",

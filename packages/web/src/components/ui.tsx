@@ -108,10 +108,17 @@ export function Submit({ pending, children }: { pending: boolean; children: Reac
   );
 }
 
+export interface NoticeAction {
+  label: string;
+  onClick: () => void;
+}
+
 export interface Notice {
   tone: "error" | "success" | "info";
   text: string;
-  action?: { label: string; onClick: () => void };
+  action?: NoticeAction;
+  /** A second way out, shown after the action. */
+  alternative?: NoticeAction;
 }
 
 /**
@@ -138,18 +145,21 @@ function MessageBody({ notice, pending }: { notice: Notice; pending: boolean | u
   return (
     <>
       <span>{notice.text}</span>
-      {notice.action ? (
-        <button
-          type="button"
-          className="link"
-          aria-disabled={pending}
-          onClick={() => {
-            if (!pending) notice.action?.onClick();
-          }}
-        >
-          {notice.action.label}
-        </button>
-      ) : null}
+      {[notice.action, notice.alternative].map((action) =>
+        action ? (
+          <button
+            key={action.label}
+            type="button"
+            className="link"
+            aria-disabled={pending}
+            onClick={() => {
+              if (!pending) action.onClick();
+            }}
+          >
+            {action.label}
+          </button>
+        ) : null,
+      )}
     </>
   );
 }

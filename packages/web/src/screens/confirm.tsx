@@ -35,7 +35,7 @@ export function Confirm({
   const address = normalizeEmail(email);
 
   const toNotice = (friendly: FriendlyError, retry: () => void) =>
-    errorNotice(friendly, { go, email: address, retry });
+    errorNotice(friendly, { go, email: address, retry, resend: () => void resend.run() });
 
   const finish = async () => {
     const confirmed: Notice = { tone: "success", text: "Email confirmed. Sign in to continue." };

@@ -37,7 +37,7 @@ export function ForgotPassword({
   const address = normalizeEmail(email);
 
   const toNotice = (friendly: FriendlyError, retry: () => void) =>
-    errorNotice(friendly, { go, email: address, retry });
+    errorNotice(friendly, { go, email: address, retry, resend: () => void request.run() });
 
   const request = useAction(async () => {
     const invalid = emailError(email);

@@ -4,6 +4,7 @@ import { type ApiClient, ApiError, type Profile as ProfileInfo } from "../api";
 import { Screen } from "../components/screen";
 import { Field, Message, type Notice, Submit } from "../components/ui";
 import { memberSince, NAME_MAX_LENGTH, nameError, profileChanges } from "../forms";
+import type { SignOutResult } from "../session";
 import { useAction } from "../use-action";
 
 type Load =
@@ -20,6 +21,7 @@ export function Profile({
   api,
   apiUrl,
   initialNotice,
+  endSession,
   onSignedOut,
   onSessionExpired,
   onDeleted,
@@ -27,6 +29,8 @@ export function Profile({
   api: ApiClient;
   apiUrl: string;
   initialNotice?: Notice;
+  /** Revokes the session (unless told not to) and clears it from this device. */
+  endSession: (options: { revoke: boolean }) => Promise<SignOutResult>;
   onSignedOut: () => void;
   onSessionExpired: () => void;
   onDeleted: () => void;
@@ -106,11 +110,24 @@ export function Profile({
     onDeleted();
   });
 
-  const leave = useAction(async () => {
-    try {
-      await signOut();
-    } catch {}
-    onSignedOut();
+  const leave = useAction(async (revoke: boolean) => {
+    setNotice(undefined);
+    const result = await endSession({ revoke });
+    if (result === "signed-out") return onSignedOut();
+    const tryAgain = { label: "Try again", onClick: () => void leave.run(true) };
+    setNotice(
+      result === "unreachable"
+        ? {
+            tone: "error",
+            text: "You're still signed in: the sign-in service can't be reached to end your session. Check your connection and try again.",
+            action: tryAgain,
+            alternative: {
+              label: "Sign out on this device only",
+              onClick: () => void leave.run(false),
+            },
+          }
+        : { tone: "error", text: "You're still signed in: signing out failed.", action: tryAgain },
+    );
   });
 
   useEffect(() => {
@@ -148,7 +165,15 @@ export function Profile({
           </div>
         )}
         {source}
-        <button type="button" className="secondary" onClick={() => void leave.run()}>
+        {notice ? <Message notice={notice} pending={leave.pending} /> : null}
+        <button
+          type="button"
+          className="secondary"
+          aria-disabled={leave.pending}
+          data-pending={leave.pending}
+          onClick={() => void leave.run(true)}
+        >
+          <span className="spinner" aria-hidden="true" />
           Sign out
         </button>
       </Screen>
@@ -202,7 +227,7 @@ export function Profile({
           aria-disabled={busy}
           data-pending={leave.pending}
           onClick={() => {
-            if (!busy) void leave.run();
+            if (!busy) void leave.run(true);
           }}
         >
           <span className="spinner" aria-hidden="true" />

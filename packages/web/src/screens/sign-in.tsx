@@ -10,6 +10,18 @@ import { useAction } from "../use-action";
 
 export type SignInOutcome = "signed-in" | "confirm" | "reset-password" | "unsupported";
 
+/**
+ * Cognito answers an unconfirmed account this way whatever the password, so
+ * the person is sent to confirm without being told the password was right.
+ * No code is sent automatically: anyone can type an address here, and an
+ * automatic resend would let them mail it at will (and use up its resend
+ * quota); a new code would also void the one the person may be holding.
+ */
+export const UNCONFIRMED: Notice = {
+  tone: "error",
+  text: "This email isn't confirmed yet. Enter the code we emailed you when you signed up, or choose Resend code to get a new one.",
+};
+
 /** Signs in with Amplify's default flow (SRP), turning its next step into what the app does next. */
 export async function signInWithPassword(email: string, password: string): Promise<SignInOutcome> {
   const { isSignedIn, nextStep } = await signIn({ username: normalizeEmail(email), password });
@@ -44,14 +56,12 @@ export function SignIn({
     const invalid = emailError(email) ?? (password ? undefined : "Enter your password.");
     if (invalid) return setNotice({ tone: "error", text: invalid });
     setNotice(undefined);
+    const confirmFirst = () =>
+      go({ name: "confirm", email: normalizeEmail(email), password, notice: UNCONFIRMED });
     try {
       const outcome = await signInWithPassword(email, password);
       if (outcome === "signed-in") return go({ name: "profile" });
-      if (outcome === "confirm") {
-        return setNotice(
-          offer(describeAuthError({ name: "UserNotConfirmedException" }, "sign-in")),
-        );
-      }
+      if (outcome === "confirm") return confirmFirst();
       if (outcome === "reset-password") {
         return setNotice(
           offer(describeAuthError({ name: "PasswordResetRequiredException" }, "sign-in")),
@@ -62,9 +72,9 @@ export function SignIn({
         text: "This account needs a sign-in step this app doesn't support.",
       });
     } catch (error) {
-      if ((error as { name?: string }).name === "UserAlreadyAuthenticatedException") {
-        return go({ name: "profile" });
-      }
+      const name = (error as { name?: string }).name;
+      if (name === "UserAlreadyAuthenticatedException") return go({ name: "profile" });
+      if (name === "UserNotConfirmedException") return confirmFirst();
       setNotice(offer(describeAuthError(error, "sign-in")));
     }
   });
