@@ -8,7 +8,7 @@ import { apiFunctionDefaults } from "../packages/functions/src/definitions";
 import { userPool, userPoolLink, webClient } from "./auth";
 import { logRetention } from "./functions";
 import { router } from "./router";
-import { settings } from "./stage";
+import { allowsDevOrigins, settings } from "./stage";
 import { usersTable, usersTableLink } from "./storage";
 
 const region = aws.getRegionOutput().region;
@@ -17,7 +17,7 @@ export const api = new sst.aws.ApiGatewayV2("Api", {
   domain: settings.domains?.api,
   accessLog: { retention: logRetention },
   cors: {
-    allowOrigins: router ? [router.url, ...devOrigins] : devOrigins,
+    allowOrigins: [...(router ? [router.url] : []), ...(allowsDevOrigins ? devOrigins : [])],
     allowHeaders: corsAllowHeaders,
     allowMethods: corsAllowMethods,
     maxAge: "1 hour",

@@ -50,6 +50,16 @@ export const webClient = userPool.addClient("WebClient", {
       args.explicitAuthFlows = [...UserPoolSettings.webClientAuthFlows];
       args.preventUserExistenceErrors = "ENABLED";
       args.enableTokenRevocation = true;
+      // Account deletion keeps its marker longer than these (Account.DELETION_MARKER_SECONDS).
+      const { tokenValidity } = UserPoolSettings;
+      args.accessTokenValidity = tokenValidity.accessTokenMinutes;
+      args.idTokenValidity = tokenValidity.idTokenMinutes;
+      args.refreshTokenValidity = tokenValidity.refreshTokenDays;
+      args.tokenValidityUnits = {
+        accessToken: "minutes",
+        idToken: "minutes",
+        refreshToken: "days",
+      };
     },
   },
 });

@@ -9,6 +9,9 @@ export const usersTable = settings.usersTableName
   ? sst.aws.Dynamo.get(UsersTable.name, settings.usersTableName)
   : new sst.aws.Dynamo(UsersTable.name, {
       ...usersTableKeySchema,
+      // Deleted accounts leave a marker without personal data; TTL removes it
+      // once it has expired (within a few days of ExpiresAt, as AWS documents).
+      ttl: UsersTable.timeToLiveAttribute,
       deletionProtection: isPermanentStage,
       transform: {
         table: (_args, opts) => {

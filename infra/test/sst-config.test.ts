@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { UserPoolSettings } from "../../packages/core/src/user-pool";
 import { UsersTable } from "../../packages/core/src/users-table";
-import { apiRoutes } from "../../packages/functions/src/api/routes";
+import { apiRoutes, devOrigins } from "../../packages/functions/src/api/routes";
 import { postConfirmationOutcomes } from "../../packages/functions/src/definitions";
 import { accountId, assetBucket, region } from "./evaluation";
 import {
@@ -155,6 +156,11 @@ describe("a deployed stage", () => {
         billingMode: "PAY_PER_REQUEST",
       });
     });
+
+    it("lets Time to Live delete expired deletion markers (ExpiresAt, epoch seconds)", () => {
+      expect(app.table.inputs.ttl).toEqual({ attributeName: "ExpiresAt", enabled: true });
+      expect(UsersTable.timeToLiveAttribute).toBe(UsersTable.attributes.expiresAt);
+    });
   });
 
   describe("web client", () => {
@@ -164,6 +170,16 @@ describe("a deployed stage", () => {
       expect([...(app.client.inputs.explicitAuthFlows as string[])].sort()).toEqual(
         ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"].sort(),
       );
+    });
+
+    it("issues tokens for the lifetimes account deletion is built around", () => {
+      const { tokenValidity } = UserPoolSettings;
+      expect(app.client.inputs).toMatchObject({
+        accessTokenValidity: tokenValidity.accessTokenMinutes,
+        idTokenValidity: tokenValidity.idTokenMinutes,
+        refreshTokenValidity: tokenValidity.refreshTokenDays,
+        tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+      });
     });
 
     it("hides whether a user exists and lets sign-out revoke tokens", () => {
@@ -250,6 +266,13 @@ describe("a deployed stage", () => {
         expect.arrayContaining([...new Set(apiRoutes.map((r) => r.method))]),
       );
     });
+
+    it("lets a developer run the web dev server against this non-permanent stage", () => {
+      const cors = app.api.inputs.corsConfiguration as Record<string, string[]>;
+      expect([...(cors.allowOrigins ?? [])].sort()).toEqual(
+        [alice.outputs.siteUrl as string, ...devOrigins].sort(),
+      );
+    });
   });
 
   describe("web site", () => {
@@ -318,6 +341,12 @@ describe("production", () => {
 
   it("can restore the table to any point in time", () => {
     expect(appResources(production).table.inputs.pointInTimeRecovery).toEqual({ enabled: true });
+  });
+
+  it("lets only its own site call the API: no dev-server origins", () => {
+    const cors = appResources(production).api.inputs.corsConfiguration as Record<string, string[]>;
+    expect(cors.allowOrigins).toEqual([production.outputs.siteUrl]);
+    for (const origin of devOrigins) expect(cors.allowOrigins).not.toContain(origin);
   });
 
   it("keeps the user pool if the stage is removed, and refuses to replace the pool or the table", () => {

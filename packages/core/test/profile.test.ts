@@ -1,9 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { VisibleError } from "../src/error";
+import { Name } from "../src/name";
 import { Profile } from "../src/profile";
 import { useLocalDynamoDB } from "./env";
+import { anyName, satisfiesRule } from "./name-arbitrary";
 
 const { client, tableName } = useLocalDynamoDB();
 const store = Profile.store(tableName, client);
@@ -96,7 +99,7 @@ describe("Profile.update", () => {
       Profile.parseChanges({ firstName: "  New ", lastName: null }),
       new Date("2026-02-01T00:00:00Z"),
     );
-    expect(updated).toEqual({
+    expect(updated.status === "active" && updated.profile).toEqual({
       userId,
       email: "u@example.com",
       firstName: "New",
@@ -109,18 +112,95 @@ describe("Profile.update", () => {
 
   it("returns null and creates nothing when the profile is missing", async () => {
     const userId = randomUUID();
-    expect(await Profile.update(store, userId, { firstName: "Ghost" })).toBeNull();
+    expect(await Profile.update(store, userId, { firstName: "Ghost" })).toEqual({
+      status: "absent",
+    });
     expect(await rawItem(userId)).toBeUndefined();
   });
 });
 
-describe("Profile.remove", () => {
-  it("deletes and is idempotent", async () => {
+describe("deletion markers", () => {
+  const hourLater = (date: Date) => new Date(date.getTime() + 3600_000);
+
+  it("replace the whole profile with the key, DeletedAt and ExpiresAt", async () => {
     const userId = randomUUID();
-    await Profile.create(store, { userId, email: "d@example.com" });
-    await Profile.remove(store, userId);
-    await Profile.remove(store, userId);
-    expect(await Profile.get(store, userId)).toBeNull();
+    await Profile.create(store, { userId, email: "d@example.com", firstName: "Del" });
+    const now = new Date("2026-03-01T10:00:00Z");
+    await Profile.markDeleted(store, userId, hourLater(now), now);
+    expect(await rawItem(userId)).toEqual({
+      UserID: { S: userId },
+      DeletedAt: { S: "2026-03-01T10:00:00.000Z" },
+      ExpiresAt: { N: String(Date.parse("2026-03-01T11:00:00Z") / 1000) },
+    });
+    expect(await Profile.load(store, userId, now)).toEqual({ status: "deleted" });
+    expect(await Profile.get(store, userId, now)).toBeNull();
+  });
+
+  it("block creates and updates until they expire", async () => {
+    const userId = randomUUID();
+    const now = new Date();
+    await Profile.markDeleted(store, userId, hourLater(now), now);
+    const marker = await rawItem(userId);
+    expect(await Profile.create(store, { userId, email: "again@example.com" }, now)).toBe(false);
+    expect(await Profile.update(store, userId, { firstName: "Back" }, now)).toEqual({
+      status: "deleted",
+    });
+    expect(await rawItem(userId)).toEqual(marker);
+  });
+
+  it("count as absent once expired, and a create may then replace them", async () => {
+    const userId = randomUUID();
+    const now = new Date("2026-03-01T10:00:00Z");
+    await Profile.markDeleted(store, userId, hourLater(now), now);
+    const expired = hourLater(now);
+    expect(await Profile.load(store, userId, expired)).toEqual({ status: "absent" });
+    expect(await Profile.update(store, userId, { firstName: "X" }, expired)).toEqual({
+      status: "absent",
+    });
+    expect(
+      await Profile.create(store, { userId, email: "new@example.com", firstName: "New" }, expired),
+    ).toBe(true);
+    expect(Object.keys((await rawItem(userId)) ?? {}).sort()).toEqual([
+      "CreatedAt",
+      "Email",
+      "UpdatedAt",
+      "UserID",
+      "firstName",
+    ]);
+  });
+
+  it("are idempotent: marking again refreshes ExpiresAt", async () => {
+    const userId = randomUUID();
+    const now = new Date("2026-03-01T10:00:00Z");
+    await Profile.markDeleted(store, userId, hourLater(now), now);
+    await Profile.markDeleted(store, userId, hourLater(hourLater(now)), hourLater(now));
+    expect((await rawItem(userId))?.ExpiresAt).toEqual({
+      N: String(Date.parse("2026-03-01T12:00:00Z") / 1000),
+    });
+  });
+});
+
+describe("names from the user pool", () => {
+  it("are cleaned by the name rule, never refused", async () => {
+    const userId = randomUUID();
+    expect(
+      await Profile.create(store, {
+        userId,
+        email: "n@example.com",
+        firstName: "\u202eAda\u0000\n",
+        lastName: `${"x".repeat(49)}\u{1F600}\u{1F600}`,
+      }),
+    ).toBe(true);
+    expect(await Profile.get(store, userId)).toMatchObject({
+      firstName: "Ada",
+      lastName: `${"x".repeat(49)}\u{1F600}`,
+    });
+  });
+
+  it("leave out a name with nothing valid left", async () => {
+    const userId = randomUUID();
+    await Profile.create(store, { userId, email: "n@example.com", firstName: "\u200b\u0000" });
+    expect(Object.keys((await rawItem(userId)) ?? {})).not.toContain("firstName");
   });
 });
 
@@ -145,12 +225,34 @@ describe("Profile.parseChanges", () => {
     [{ userId: "someone-else" }, "unknown_field"],
     [{ firstName: 42 }, "invalid_type"],
     [{ firstName: ["a"] }, "invalid_type"],
-    [{ firstName: "   " }, "invalid_length"],
-    [{ lastName: "x".repeat(51) }, "invalid_length"],
+    [{ firstName: "   " }, "invalid_name"],
+    [{ firstName: "" }, "invalid_name"],
+    [{ lastName: "x".repeat(51) }, "invalid_name"],
+    [{ firstName: "A\u0000" }, "invalid_name"],
+    [{ firstName: "\u202eAda" }, "invalid_name"],
+    [{ firstName: "\u200b" }, "invalid_name"],
+    [{ firstName: "\ud800" }, "invalid_name"],
+    [{ firstName: "Ada", lastName: "\u2066x" }, "invalid_name"],
     [{ firstName: "x".repeat(50), lastName: null }, "accepted"],
     [{ firstName: "😀".repeat(50) }, "accepted"],
   ])("%j → %s", (input, code) => {
     expect(codeOf(input)).toBe(code);
+  });
+
+  it("either refuses a name with invalid_name or returns one that satisfies the name rule", () => {
+    fc.assert(
+      fc.property(anyName, (input) => {
+        const code = codeOf({ firstName: input });
+        const verdict = Name.check(input);
+        expect(code).toBe(verdict.ok ? "accepted" : "invalid_name");
+        if (verdict.ok) {
+          const { firstName } = Profile.parseChanges({ firstName: input });
+          expect(firstName).toBe(verdict.value);
+          expect(satisfiesRule(firstName as string)).toBe(true);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

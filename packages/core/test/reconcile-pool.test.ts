@@ -71,7 +71,7 @@ describe("Reconcile.scan", () => {
     ]);
     // Leave the pool and table as healthy as the next tests expect.
     await Reconcile.apply(deps, findings);
-    await Profile.remove(profiles, orphan);
+    await Profile.removeIfUnchanged(profiles, orphan, "gone@example.com");
   });
 
   it("says which read failed", async () => {

@@ -109,6 +109,28 @@ describe("Reconcile.classify", () => {
     expect(findings.orphans).toEqual([{ userId: id, email: "a@example.com" }]);
   });
 
+  it("treats a live deletion marker as neither a profile nor an orphan, an expired one as nothing", () => {
+    const now = new Date("2026-03-01T00:00:00.000Z");
+    const marker = (userId: string, expiresInSeconds: number) => ({
+      UserID: userId,
+      DeletedAt: "2026-02-28T23:00:00.000Z",
+      ExpiresAt: Math.floor(now.getTime() / 1000) + expiresInSeconds,
+    });
+    const deleting = user();
+    const expired = user();
+    const goneId = randomUUID();
+    const findings = Reconcile.classify(
+      [marker(deleting.userId, 3600), marker(expired.userId, -1), marker(goneId, 3600)],
+      [deleting, expired],
+      now,
+    );
+    expect(findings.profilesScanned).toBe(0);
+    expect(findings.orphans).toEqual([]);
+    expect(findings.missing.map((u) => u.userId)).toEqual([expired.userId]);
+    expect(Reconcile.rowOf(marker(goneId, 3600), now)).toEqual({ kind: "other", userId: goneId });
+    expect(Reconcile.rowOf(marker(goneId, 0), now)).toBeNull();
+  });
+
   it("treats an item without an email as no profile, yet not as missing or orphan", () => {
     const deleting = user();
     const items = [{ UserID: deleting.userId }, { UserID: randomUUID() }];
@@ -144,6 +166,21 @@ describe("Reconcile.apply", () => {
     expect(healed).toEqual(triggered);
     expect(healed.firstName).toEqual({ S: "Ada" });
     expect(healed.lastName).toBeUndefined();
+  });
+
+  it("creates the profile over an expired deletion marker, never over a live one", async () => {
+    const expired = user();
+    const live = user();
+    const past = new Date(Date.now() - 60_000);
+    await Profile.markDeleted(profiles, expired.userId, past, new Date(Date.now() - 3_600_000));
+    await Profile.markDeleted(profiles, live.userId, new Date(Date.now() + 3_600_000));
+    const liveMarker = await rawItem(live.userId);
+    // As if the live marker had been written after the scan.
+    const findings = Reconcile.classify([], [expired, live]);
+    const outcome = await Reconcile.apply(deps, findings);
+    expect(outcome).toMatchObject({ created: 1, alreadyExisted: 1 });
+    expect((await rawItem(expired.userId))?.Email).toEqual({ S: expired.email });
+    expect(await rawItem(live.userId)).toEqual(liveMarker);
   });
 
   it("never overwrites a profile that appeared after the scan", async () => {

@@ -1,9 +1,13 @@
 import { randomUUID } from "node:crypto";
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { Name } from "@userprofile/core/name";
 import { Profile } from "@userprofile/core/profile";
+import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { useLocalDynamoDB } from "../../core/test/env";
-import type { ApiEvent, ApiResult } from "../src/api/http";
+import { anyName, satisfiesRule } from "../../core/test/name-arbitrary";
+import { type ApiEvent, type ApiResult, isJsonContentType } from "../src/api/http";
 import { apiEvent, captureLogs } from "./events";
 
 const { client, tableName } = useLocalDynamoDB();
@@ -30,6 +34,17 @@ async function existingUser(names: { firstName?: string; lastName?: string } = {
 }
 
 const bodyOf = (result: ApiResult) => JSON.parse(result.body as string);
+
+async function rawItem(userId: string) {
+  const { Item } = await client.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: { UserID: { S: userId } },
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+}
 
 describe("GET /me", () => {
   it("returns the caller's profile, keyed by the verified sub", async () => {
@@ -116,14 +131,101 @@ describe("PATCH /me", () => {
     ["an unknown field", { body: JSON.stringify({ nickname: "x" }) }, "unknown_field"],
     ["another user's id", { body: JSON.stringify({ userId: "victim" }) }, "unknown_field"],
     ["a wrong type", { body: JSON.stringify({ firstName: 1 }) }, "invalid_type"],
-    ["a name too long", { body: JSON.stringify({ firstName: "x".repeat(51) }) }, "invalid_length"],
+    ["a name too long", { body: JSON.stringify({ firstName: "x".repeat(51) }) }, "invalid_name"],
+    ["a NUL in a name", { body: JSON.stringify({ firstName: "Ada\u0000" }) }, "invalid_name"],
+    ["a bidi override", { body: JSON.stringify({ lastName: "\u202eecalevoL" }) }, "invalid_name"],
+    ["a zero-width space alone", { body: JSON.stringify({ firstName: "\u200b" }) }, "invalid_name"],
+    ["a lone surrogate", { body: '{"firstName":"\\ud800"}' }, "invalid_name"],
+    [
+      "bytes that are not UTF-8",
+      {
+        base64: true,
+        body: Buffer.concat([
+          Buffer.from('{"firstName":"Ad'),
+          Buffer.from([0xc3, 0x28]),
+          Buffer.from('"}'),
+        ]).toString("base64"),
+      },
+      "invalid_encoding",
+    ],
+    [
+      "application/json-seq",
+      {
+        body: JSON.stringify({ firstName: "A" }),
+        headers: { "content-type": "application/json-seq" },
+      },
+      "unsupported_media_type",
+    ],
+    [
+      "a JSON body in another charset",
+      {
+        body: JSON.stringify({ firstName: "A" }),
+        headers: { "content-type": "application/json; charset=iso-8859-1" },
+      },
+      "unsupported_media_type",
+    ],
     ["an array", { body: "[]" }, "invalid_body"],
   ])("refuses %s with a 400 JSON error and changes nothing", async (_, options, code) => {
     const userId = await existingUser({ firstName: "Same" });
-    const before = await Profile.get(store, userId);
+    const before = await rawItem(userId);
     const result = await patchMe(apiEvent("PATCH /me", { sub: userId, ...options }));
     expect(result.statusCode).toBe(400);
     expect(bodyOf(result)).toEqual({ error: { code, message: expect.any(String) } });
-    expect(await Profile.get(store, userId)).toEqual(before);
+    expect(await rawItem(userId)).toEqual(before);
   });
+
+  it.each([
+    "application/json",
+    "application/json; charset=utf-8",
+    "application/json; charset=utf8",
+    "Application/JSON;charset=UTF-8",
+    'application/json; charset="utf-8"',
+    "application/merge-patch+json",
+    "application/vnd.api+json; charset=utf-8",
+  ])("accepts content type %s", async (contentType) => {
+    const userId = await existingUser();
+    const result = await patchMe(
+      apiEvent("PATCH /me", {
+        sub: userId,
+        body: JSON.stringify({ firstName: "Typed" }),
+        headers: { "content-type": contentType },
+      }),
+    );
+    expect(result.statusCode).toBe(200);
+  });
+
+  it.each([
+    "application/json-seq",
+    "application/jsonx",
+    "application/json+xml",
+    "text/json",
+    "application/x-www-form-urlencoded",
+  ])("refuses content type %s", (contentType) => {
+    expect(isJsonContentType(contentType)).toBe(false);
+  });
+
+  it("for any name: a 400 invalid_name that changes nothing, or a stored value that satisfies the rule", async () => {
+    const userId = await existingUser({ firstName: "Start" });
+    await fc.assert(
+      fc.asyncProperty(anyName, async (name) => {
+        const before = await rawItem(userId);
+        const result = await patchMe(
+          apiEvent("PATCH /me", { sub: userId, body: JSON.stringify({ firstName: name }) }),
+        );
+        const verdict = Name.check(name);
+        if (!verdict.ok) {
+          expect(result.statusCode).toBe(400);
+          expect(bodyOf(result).error.code).toBe("invalid_name");
+          expect(await rawItem(userId)).toEqual(before);
+          return;
+        }
+        expect(result.statusCode).toBe(200);
+        const stored = (await rawItem(userId))?.firstName?.S;
+        expect(stored).toBe(verdict.value);
+        expect(satisfiesRule(stored as string)).toBe(true);
+        expect(bodyOf(result).firstName).toBe(stored);
+      }),
+      { numRuns: 100 },
+    );
+  }, 60_000);
 });

@@ -1,8 +1,11 @@
 import { ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { Name } from "@userprofile/core/name";
 import { Profile } from "@userprofile/core/profile";
+import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { useLocalDynamoDB } from "../../core/test/env";
+import { anyName, satisfiesRule } from "../../core/test/name-arbitrary";
 import { postConfirmationOutcomes } from "../src/definitions";
 import { captureLogs, postConfirmationEvent } from "./events";
 
@@ -161,4 +164,41 @@ describe("post-confirmation trigger", () => {
     }
     expect(await Profile.get(store, event.request.userAttributes.sub as string)).toBeNull();
   });
+
+  it("cleans names instead of failing the sign-up: no control, bidi or half an emoji is stored", async () => {
+    const event = postConfirmationEvent({
+      userAttributes: { given_name: "\u202eAda\u0000", family_name: `${"x".repeat(49)}😀😀` },
+    });
+    expect(await handler(event)).toBe(event);
+    expect(await Profile.get(store, event.request.userAttributes.sub as string)).toMatchObject({
+      firstName: "Ada",
+      lastName: `${"x".repeat(49)}😀`,
+    });
+  });
+
+  it("for any names from the pool, confirms the sign-up and stores only names that satisfy the rule", async () => {
+    const logs = captureLogs();
+    try {
+      await fc.assert(
+        fc.asyncProperty(anyName, anyName, async (givenName, familyName) => {
+          const event = postConfirmationEvent({
+            userAttributes: { given_name: givenName, family_name: familyName },
+          });
+          expect(await handler(event)).toBe(event);
+          const profile = await Profile.get(store, event.request.userAttributes.sub as string);
+          expect(profile?.firstName ?? undefined).toBe(Name.clean(givenName));
+          expect(profile?.lastName ?? undefined).toBe(Name.clean(familyName));
+          for (const name of [profile?.firstName, profile?.lastName]) {
+            if (name !== null && name !== undefined) expect(satisfiesRule(name)).toBe(true);
+          }
+          // What the API would accept as typed is stored exactly as the API would store it.
+          const verdict = Name.check(givenName);
+          if (verdict.ok) expect(profile?.firstName).toBe(verdict.value);
+        }),
+        { numRuns: 100 },
+      );
+    } finally {
+      logs.restore();
+    }
+  }, 60_000);
 });

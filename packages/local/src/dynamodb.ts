@@ -1,8 +1,12 @@
 import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
   CreateTableCommand,
+  DeleteItemCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { usersTableKeySchema } from "@userprofile/core/users-table";
 import dynalite from "dynalite";
@@ -59,4 +63,101 @@ export async function ensureUsersTable(client: DynamoDBClient, tableName: string
     if (Table?.TableStatus === "ACTIVE") return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** DynamoDB's TTL ignores expiry times more than five years in the past. */
+const TTL_HORIZON_SECONDS = 5 * 365 * 24 * 60 * 60;
+
+/**
+ * dynalite has no Time to Live (UpdateTimeToLive is an unknown operation), so
+ * the local stack expires items itself the way DynamoDB's TTL does
+ * (developer guide, time-to-live-ttl-before-you-start): an item whose TTL
+ * attribute is a Number of epoch seconds at or before now, and no more than
+ * five years in the past, is deleted; other items are ignored. Each delete is
+ * conditioned on the item still being expired, so an item written again since
+ * the scan is kept. Returns how many were deleted.
+ */
+export async function deleteExpiredItems(
+  client: DynamoDBClient,
+  tableName: string,
+  attribute: string,
+  now = new Date(),
+): Promise<number> {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const expired = {
+    ConditionExpression: "#ttl BETWEEN :oldest AND :now",
+    ExpressionAttributeNames: { "#ttl": attribute },
+    ExpressionAttributeValues: {
+      ":oldest": { N: String(nowSeconds - TTL_HORIZON_SECONDS) },
+      ":now": { N: String(nowSeconds) },
+    },
+  };
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const keyNames = (Table?.KeySchema ?? []).map((key) => key.AttributeName as string);
+  let deleted = 0;
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: expired.ConditionExpression,
+        ExpressionAttributeNames: expired.ExpressionAttributeNames,
+        ExpressionAttributeValues: expired.ExpressionAttributeValues,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const key = Object.fromEntries(keyNames.map((name) => [name, item[name] as AttributeValue]));
+      try {
+        await client.send(new DeleteItemCommand({ TableName: tableName, Key: key, ...expired }));
+        deleted += 1;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return deleted;
+}
+
+/** Runs deleteExpiredItems now and then every `intervalMs` until stopped. */
+export function startExpirySweeper(options: {
+  endpoint: string;
+  region: string;
+  tableName: string;
+  attribute: string;
+  intervalMs: number;
+  /** The local stack's clock, so that a test moving it forward expires items too. */
+  now?: () => Date;
+  log: (line: string) => void;
+}) {
+  const client = localDynamoDBClient(options.endpoint, options.region);
+  let running: Promise<void> = Promise.resolve();
+  const sweep = () => {
+    running = running.then(async () => {
+      try {
+        const deleted = await deleteExpiredItems(
+          client,
+          options.tableName,
+          options.attribute,
+          options.now?.() ?? new Date(),
+        );
+        if (deleted) options.log(`dynamodb: time to live deleted ${deleted} expired item(s)`);
+      } catch (error) {
+        options.log(`dynamodb: time-to-live sweep failed (${(error as Error).name})`);
+      }
+    });
+  };
+  sweep();
+  const timer = setInterval(sweep, options.intervalMs);
+  timer.unref();
+  return {
+    /** Resolves when the sweeps started so far have finished. */
+    idle: () => running,
+    async stop() {
+      clearInterval(timer);
+      await running;
+      client.destroy();
+    },
+  };
 }

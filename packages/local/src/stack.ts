@@ -13,7 +13,13 @@ import { startCognito } from "./cognito/index";
 import { createTriggerFailures } from "./cognito/post-confirmation";
 import type { LocalConfig } from "./config";
 import { startControlServer } from "./control";
-import { ensureUsersTable, localCredentials, localDynamoDBClient, startDynamoDB } from "./dynamodb";
+import {
+  ensureUsersTable,
+  localCredentials,
+  localDynamoDBClient,
+  startDynamoDB,
+  startExpirySweeper,
+} from "./dynamodb";
 import { startGateway } from "./gateway";
 import { type LocalFunction, startLambda } from "./lambda";
 import { Mailbox, startMailboxServer } from "./mailbox";
@@ -41,6 +47,8 @@ export interface LocalStack {
 }
 
 const POST_CONFIRMATION = "PostConfirmation";
+/** AWS deletes expired items within a few days; locally, once at start and then hourly. */
+const EXPIRY_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 const functionName = (route: ApiRoute) => `Api-${route.method}-${route.path.replace(/\W+/g, "")}`;
 
 /**
@@ -79,13 +87,27 @@ export async function startLocalStack(
       host,
       dataDir: `${config.dataDir}/dynamodb`,
     });
-    stops.push(dynamodb.stop);
+    let sweeper: ReturnType<typeof startExpirySweeper> | undefined;
+    // The sweeper stops before the emulator it scans.
+    stops.push(async () => {
+      await sweeper?.stop();
+      await dynamodb.stop();
+    });
     const usersTable = UsersTable.name;
     const client = localDynamoDBClient(dynamodb.endpoint, config.region);
     await ensureUsersTable(client, usersTable);
     client.destroy();
 
     const clock = createLocalClock();
+    sweeper = startExpirySweeper({
+      endpoint: dynamodb.endpoint,
+      region: config.region,
+      tableName: usersTable,
+      attribute: UsersTable.timeToLiveAttribute,
+      intervalMs: EXPIRY_SWEEP_INTERVAL_MS,
+      now: () => clock.now(),
+      log,
+    });
     const triggerFailures = createTriggerFailures();
     const mailbox = new Mailbox({ log, now: () => clock.now() });
     const lambda = await startLambda({

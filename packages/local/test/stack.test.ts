@@ -219,13 +219,49 @@ describe("the profile API", () => {
     ["non-JSON", "{oops", "invalid_json"],
     ["an unknown field", JSON.stringify({ role: "admin" }), "unknown_field"],
     ["a wrong type", JSON.stringify({ firstName: 7 }), "invalid_type"],
-    ["an empty name", JSON.stringify({ firstName: "" }), "invalid_length"],
+    ["an empty name", JSON.stringify({ firstName: "" }), "invalid_name"],
+    ["a NUL in a name", JSON.stringify({ firstName: "Ada\u0000" }), "invalid_name"],
     ["a 5 KB body", JSON.stringify({ firstName: "a".repeat(5000) }), "body_too_large"],
   ])("PATCH with %s → 400", async (_, body, code) => {
     const result = await api(target, "PATCH", "/me", { token: idToken, body });
     expect(result.status).toBe(400);
     expect(result.headers.get("content-type")).toContain("application/json");
     expect(result.body).toEqual({ error: { code, message: expect.any(String) } });
+  });
+
+  it.each([
+    [
+      "bytes that are not UTF-8",
+      "application/json",
+      Buffer.concat([
+        Buffer.from('{"firstName":"Gr'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}'),
+      ]),
+      "invalid_encoding",
+    ],
+    [
+      "application/json-seq",
+      "application/json-seq",
+      Buffer.from('{"firstName":"Seq"}'),
+      "unsupported_media_type",
+    ],
+    [
+      "a bidi override in a name",
+      "application/json; charset=utf-8",
+      Buffer.from(JSON.stringify({ lastName: "\u202eeppoH" })),
+      "invalid_name",
+    ],
+  ])("PATCH with %s → 400 and the profile unchanged", async (_, contentType, bytes, code) => {
+    const before = await rawItem(target, sub);
+    const response = await fetch(`${target.apiUrl}/me`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${idToken}`, "content-type": contentType },
+      body: new Uint8Array(bytes),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ error: { code, message: expect.any(String) } });
+    expect(await rawItem(target, sub)).toEqual(before);
   });
 
   it("answers unknown routes and wrong methods with a JSON 404", async () => {
@@ -338,7 +374,12 @@ describe("DELETE /me", () => {
     const { idToken } = await srpSignIn(email, PASSWORD);
     const first = await api(target, "DELETE", "/me", { token: idToken });
     expect(first.status).toBe(204);
-    expect(await rawItem(target, sub)).toBeUndefined();
+    // What stays is a deletion marker: the key and its expiry, no email or names.
+    expect(Object.keys((await rawItem(target, sub)) ?? {}).sort()).toEqual([
+      "DeletedAt",
+      "ExpiresAt",
+      "UserID",
+    ]);
     expect(
       await errorName(
         target.cognito.send(

@@ -42,8 +42,11 @@ const COUNTS = {
   orphanDeletedUsers: 5,
   drift: 25,
   unconfirmed: 15,
+  deletedAccounts: 4,
+  deletionInProgress: 3,
 };
 const USERS =
+  COUNTS.deletionInProgress +
   COUNTS.healthy +
   COUNTS.viaTrigger +
   COUNTS.unverifiedChange +
@@ -174,6 +177,9 @@ describe("pnpm users:reconcile on seeded drift", () => {
     const after = await table();
     for (const id of seed.healthy) expect(after.get(id)).toEqual(seeded.get(id));
     for (const id of seed.orphans) expect(after.get(id)).toEqual(seeded.get(id));
+    // Deletion markers are neither profiles to heal nor orphans.
+    const markers = [...seed.deletedAccounts, ...seed.deletionInProgress];
+    for (const id of markers) expect(after.get(id)).toEqual(seeded.get(id));
     for (const [id, expected] of seed.missing) {
       const item = after.get(id);
       expect(item?.Email).toEqual({ S: expected.email });
@@ -191,7 +197,7 @@ describe("pnpm users:reconcile on seeded drift", () => {
     // Every user who is not unconfirmed now has exactly one profile, and nothing else was added.
     const confirmed = [...seed.healthy, ...seed.missing.keys(), ...seed.drift.keys()];
     expect(confirmed.filter((id) => after.get(id)?.Email)).toHaveLength(confirmed.length);
-    expect(after.size).toBe(confirmed.length + seed.orphans.length);
+    expect(after.size).toBe(confirmed.length + seed.orphans.length + markers.length);
   });
 
   it("a re-run finds only the orphans and writes nothing", async () => {
@@ -217,6 +223,9 @@ describe("pnpm users:reconcile on seeded drift", () => {
     expectNoPersonalData(result.stdout + result.stderr);
     const after = await table();
     for (const id of seed.orphans) expect(after.has(id)).toBe(false);
+    for (const id of [...seed.deletedAccounts, ...seed.deletionInProgress]) {
+      expect(after.get(id)).toEqual(seeded.get(id));
+    }
     expect(after.size).toBe(before.size - seed.orphans.length);
     for (const [id, item] of after) expect(item).toEqual(before.get(id));
 
@@ -224,7 +233,7 @@ describe("pnpm users:reconcile on seeded drift", () => {
     expect(dry.code).toBe(0);
     expect(summaryOf(dry)).toEqual({
       usersScanned: USERS,
-      profilesScanned: USERS - seed.unconfirmed.length,
+      profilesScanned: USERS - seed.unconfirmed.length - seed.deletionInProgress.length,
       missingProfiles: 0,
       orphanProfiles: 0,
       emailDrift: 0,

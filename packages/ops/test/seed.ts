@@ -31,6 +31,10 @@ export interface Seed {
   /** Users whose verified email differs from the profile's: sub → the new email. */
   drift: Map<string, string>;
   unconfirmed: string[];
+  /** Deletion markers (DELETE /me) whose user is gone, as after a completed account deletion. */
+  deletedAccounts: string[];
+  /** Deletion markers whose user is still in the pool (the deletion is under way or failed half-way). */
+  deletionInProgress: string[];
   /** Every email and name the seed used: none may appear in any output. */
   secrets: string[];
 }
@@ -41,6 +45,8 @@ export const emptySeed = (): Seed => ({
   orphans: [],
   drift: new Map(),
   unconfirmed: [],
+  deletedAccounts: [],
+  deletionInProgress: [],
   secrets: [],
 });
 
@@ -61,6 +67,8 @@ export interface SeedCounts {
   orphanDeletedUsers: number;
   drift: number;
   unconfirmed: number;
+  deletedAccounts: number;
+  deletionInProgress: number;
 }
 
 /** Runs tasks `width` at a time. */
@@ -265,6 +273,19 @@ export async function seedDrift(
   });
   await inParallel(times(counts.unconfirmed), width, async () => {
     seed.unconfirmed.push(await signUp(person()));
+  });
+  // What DELETE /me leaves: the profile replaced by a marker, then the user deleted.
+  const markerExpiry = new Date(Date.now() + 2 * 3600_000);
+  await inParallel(times(counts.deletedAccounts), width, async () => {
+    const { sub } = await healthyUser();
+    await Profile.markDeleted(profiles, sub, markerExpiry);
+    await cognito.send(new AdminDeleteUserCommand({ UserPoolId: pool, Username: sub }));
+    seed.deletedAccounts.push(sub);
+  });
+  await inParallel(times(counts.deletionInProgress), width, async () => {
+    const { sub } = await healthyUser();
+    await Profile.markDeleted(profiles, sub, markerExpiry);
+    seed.deletionInProgress.push(sub);
   });
   return seed;
 }

@@ -7,9 +7,13 @@ export interface LocalOutputs {
   userPoolId: string;
   userPoolClientId: string;
   cognitoEndpoint: string;
+  dynamodbEndpoint: string;
+  usersTable: string;
   apiUrl: string;
   webUrl: string;
   mailboxUrl: string;
+  /** The local-only control: `/clock` and `/trigger-failures`. */
+  controlUrl: string;
 }
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -42,7 +46,9 @@ export async function runningStack(): Promise<LocalOutputs | undefined> {
       outputs.webUrl,
       outputs.apiUrl,
       outputs.cognitoEndpoint,
+      outputs.dynamodbEndpoint,
       `${outputs.mailboxUrl}/probe%40example.com`,
+      `${outputs.controlUrl}/clock`,
     ].map(answers),
   );
   return up.every(Boolean) ? outputs : undefined;

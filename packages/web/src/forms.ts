@@ -1,8 +1,9 @@
+import { Name } from "@userprofile/core/name";
 import { passwordRules } from "@userprofile/core/user-pool";
 import type { Profile, ProfileChanges } from "./api";
 
-/** The API's limit (core's Profile.NAME_MAX_LENGTH); a test keeps them equal. */
-export const NAME_MAX_LENGTH = 50;
+/** The API's limit, in characters (code points): core's one name rule. */
+export const NAME_MAX_LENGTH = Name.MAX_LENGTH;
 
 export const PASSWORD_RULES = passwordRules();
 
@@ -30,11 +31,21 @@ export function emailError(email: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The API's own name rule, checked before anything is sent. A field that
+ * shows nothing (spaces, zero-width characters) is an empty field: no name.
+ */
 export function nameError(label: string, value: string): string | undefined {
-  if ([...value.trim()].length > NAME_MAX_LENGTH) {
-    return `${label} must be at most ${NAME_MAX_LENGTH} characters.`;
-  }
-  return undefined;
+  if (Name.isBlank(value)) return undefined;
+  const verdict = Name.check(value, label);
+  return verdict.ok ? undefined : verdict.message;
+}
+
+/** The name as the API stores it (NFC, trimmed), or "" for an empty field; call after nameError. */
+export function nameValue(value: string): string {
+  if (Name.isBlank(value)) return "";
+  const verdict = Name.check(value);
+  return verdict.ok ? verdict.value : value;
 }
 
 export interface SignUpInput {
@@ -57,8 +68,8 @@ export function signUpError(input: SignUpInput): string | undefined {
 
 export function signUpAttributes(input: SignUpInput): Record<string, string> {
   const attributes: Record<string, string> = { email: normalizeEmail(input.email) };
-  const firstName = input.firstName.trim();
-  const lastName = input.lastName.trim();
+  const firstName = nameValue(input.firstName);
+  const lastName = nameValue(input.lastName);
   if (firstName) attributes.given_name = firstName;
   if (lastName) attributes.family_name = lastName;
   return attributes;
@@ -80,7 +91,7 @@ export interface NameDraft {
 export function profileChanges(profile: Profile, draft: NameDraft): ProfileChanges {
   const changes: ProfileChanges = {};
   for (const field of ["firstName", "lastName"] as const) {
-    const next = draft[field].trim();
+    const next = nameValue(draft[field]);
     const current = profile[field] ?? "";
     if (next !== current) changes[field] = next === "" ? null : next;
   }

@@ -74,12 +74,12 @@ describe("api client", () => {
       async () => "t",
       async () =>
         json(400, {
-          error: { code: "invalid_length", message: '"firstName" must be 1 to 50 characters' },
+          error: { code: "invalid_name", message: '"firstName" must be at most 50 characters.' },
         }),
     );
     const error = await input.updateProfile({ firstName: "x" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ kind: "input", code: "invalid_length" });
+    expect(error).toMatchObject({ kind: "input", code: "invalid_name" });
 
     const broken = createApiClient(
       "https://api.test",

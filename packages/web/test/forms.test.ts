@@ -1,5 +1,8 @@
+import { Name } from "@userprofile/core/name";
 import { Profile as CoreProfile } from "@userprofile/core/profile";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { anyName } from "../../core/test/name-arbitrary";
 import type { Profile } from "../src/api";
 import {
   checkPassword,
@@ -7,6 +10,7 @@ import {
   emailError,
   memberSince,
   NAME_MAX_LENGTH,
+  nameError,
   profileChanges,
   signUpAttributes,
   signUpError,
@@ -39,20 +43,38 @@ describe("password rules", () => {
   });
 });
 
-describe("sign-up validation", () => {
-  const valid = { email: "ada@example.com", password: "Abcdef1!", firstName: "", lastName: "" };
+const valid = { email: "ada@example.com", password: "Abcdef1!", firstName: "", lastName: "" };
 
+describe("sign-up validation", () => {
   it("accepts a valid form and refuses bad emails, weak passwords and long names", () => {
     expect(signUpError(valid)).toBeUndefined();
     expect(signUpError({ ...valid, email: "ada" })).toMatch(/valid email/);
     expect(signUpError({ ...valid, password: "abcdefgh" })).toMatch(/too weak/);
     expect(signUpError({ ...valid, firstName: "x".repeat(51) })).toMatch(/at most 50/);
+    expect(signUpError({ ...valid, firstName: "😀".repeat(50) })).toBeUndefined();
+    expect(signUpError({ ...valid, lastName: "Ada\u0000" })).toBe(
+      "Last name must not contain control characters or line breaks.",
+    );
+    expect(signUpError({ ...valid, firstName: "\u202eadA" })).toMatch(
+      /^First name must not contain bidirectional control characters/,
+    );
+    expect(signUpError({ ...valid, firstName: "Ada\ud800" })).toMatch(/broken character/);
+  });
+
+  it("treats a field that shows nothing as no name", () => {
+    expect(signUpError({ ...valid, firstName: " \u200b " })).toBeUndefined();
+    expect(signUpAttributes({ ...valid, firstName: " \u200b ", lastName: "\u2060" })).toEqual({
+      email: "ada@example.com",
+    });
   });
 
   it("sends trimmed names only when given, and a normalized email", () => {
     expect(signUpAttributes({ ...valid, email: " Ada@Example.com ", firstName: " Ada " })).toEqual({
       email: "ada@example.com",
       given_name: "Ada",
+    });
+    expect(signUpAttributes({ ...valid, lastName: "Zoe\u0308 " })).toMatchObject({
+      family_name: "Zoë",
     });
   });
 
@@ -68,6 +90,36 @@ describe("sign-up validation", () => {
 describe("profile changes", () => {
   it("keeps the name limit equal to the API's", () => {
     expect(NAME_MAX_LENGTH).toBe(CoreProfile.NAME_MAX_LENGTH);
+  });
+
+  it("gives the API's verdict for any name typed, and sends what the API would store", () => {
+    fc.assert(
+      fc.property(anyName, (typed) => {
+        const apiVerdict = (() => {
+          try {
+            return { ok: true, value: CoreProfile.parseChanges({ firstName: typed }).firstName };
+          } catch {
+            return { ok: false };
+          }
+        })();
+        if (Name.isBlank(typed)) {
+          // An empty-looking field means "no name": the form sends null, never the blank text.
+          expect(apiVerdict.ok).toBe(false);
+          expect(nameError("First name", typed)).toBeUndefined();
+          expect(profileChanges(profile, { firstName: typed, lastName: "" })).toEqual({
+            firstName: null,
+          });
+          return;
+        }
+        expect(nameError("First name", typed) === undefined).toBe(apiVerdict.ok);
+        if (apiVerdict.ok) {
+          expect(signUpAttributes({ ...valid, firstName: typed }).given_name).toBe(
+            apiVerdict.value,
+          );
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("sends only changed names, clearing emptied ones with null", () => {

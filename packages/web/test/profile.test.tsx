@@ -57,6 +57,20 @@ describe("profile", () => {
     expect(updateProfile).toHaveBeenCalledWith({ lastName: "Lovelace" });
   });
 
+  it("refuses a name the API would refuse without sending it", async () => {
+    const { client } = setup({});
+    await screen.findByText("ada@example.com");
+    fireEvent.change(screen.getByLabelText("First name"), { target: { value: "Ada\u0000" } });
+    expect(screen.getByLabelText("First name").getAttribute("aria-invalid")).toBe("true");
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() =>
+      expect(screen.getByRole("alert").textContent).toBe(
+        "First name must not contain control characters or line breaks.",
+      ),
+    );
+    expect(client.updateProfile).not.toHaveBeenCalled();
+  });
+
   it("offers a retry when the API is down", async () => {
     const getProfile = vi
       .fn<ApiClient["getProfile"]>()

@@ -69,6 +69,40 @@ describe("sign up", () => {
     expect(mocked.signUp).not.toHaveBeenCalled();
   });
 
+  it("refuses a name the API would refuse before calling Cognito, and marks the field", async () => {
+    type("Email", "ada@example.com");
+    type("Password", "Abcdef1!");
+    type("Last name", "Lovelace\u202e");
+    expect(screen.getByLabelText("Last name").getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByLabelText("First name").getAttribute("aria-invalid")).toBe("false");
+    click("Sign up");
+    await waitFor(() =>
+      expect(alertText()).toMatch(/^Last name must not contain bidirectional control characters/),
+    );
+    type("Last name", "x".repeat(51));
+    click("Sign up");
+    await waitFor(() => expect(alertText()).toBe("Last name must be at most 50 characters."));
+    expect(mocked.signUp).not.toHaveBeenCalled();
+  });
+
+  it("accepts 50 emoji as a 50-character name and sends it as the API would store it", async () => {
+    mocked.signUp.mockResolvedValue({
+      isSignUpComplete: false,
+      nextStep: { signUpStep: "CONFIRM_SIGN_UP" },
+    } as Awaited<ReturnType<typeof auth.signUp>>);
+    type("Email", "ada@example.com");
+    type("Password", "Abcdef1!");
+    type("First name", ` ${"😀".repeat(50)} `);
+    type("Last name", "Zoe\u0308");
+    click("Sign up");
+    await waitFor(() => expect(mocked.signUp).toHaveBeenCalled());
+    expect(mocked.signUp.mock.calls[0]?.[0].options?.userAttributes).toEqual({
+      email: "ada@example.com",
+      given_name: "😀".repeat(50),
+      family_name: "Zoë",
+    });
+  });
+
   it("says when the email is already registered", async () => {
     mocked.signUp.mockRejectedValue(named("UsernameExistsException"));
     type("Email", "ada@example.com");

@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { VisibleError } from "../error/index";
+import { Name } from "../name/index";
 import { UsersTable } from "../users-table/index";
 
 const A = UsersTable.attributes;
@@ -37,8 +38,19 @@ export namespace Profile {
     lastName?: string | null;
   }
 
-  export const NAME_MAX_LENGTH = 50;
+  /** @see Name.MAX_LENGTH */
+  export const NAME_MAX_LENGTH = Name.MAX_LENGTH;
   const EDITABLE_FIELDS = ["firstName", "lastName"] as const;
+
+  /**
+   * What the table holds for a user. A deleted account leaves a marker (no
+   * email, no names) until its ExpiresAt; a marker past that counts as absent
+   * (DynamoDB's TTL deletes expired items only within a few days).
+   */
+  export type State =
+    | { status: "active"; profile: Info }
+    | { status: "deleted" }
+    | { status: "absent" };
 
   /**
    * Validates a PATCH body. Unknown fields are refused rather than ignored, so
@@ -54,7 +66,7 @@ export namespace Profile {
         throw new VisibleError(
           "input",
           "unknown_field",
-          `Unknown field "${field.slice(0, 40)}". Editable fields: ${EDITABLE_FIELDS.join(", ")}.`,
+          `Unknown field "${Array.from(field).slice(0, 40).join("")}". Editable fields: ${EDITABLE_FIELDS.join(", ")}.`,
         );
       }
       changes[field as keyof Changes] = parseName(field, value);
@@ -74,21 +86,11 @@ export namespace Profile {
     if (typeof value !== "string") {
       throw new VisibleError("input", "invalid_type", `"${field}" must be a string or null.`);
     }
-    const trimmed = value.trim();
-    if (trimmed.length < 1 || [...trimmed].length > NAME_MAX_LENGTH) {
-      throw new VisibleError(
-        "input",
-        "invalid_length",
-        `"${field}" must be 1 to ${NAME_MAX_LENGTH} characters after trimming, or null to clear it.`,
-      );
+    const verdict = Name.check(value, `"${field}"`);
+    if (!verdict.ok) {
+      throw new VisibleError("input", "invalid_name", `${verdict.message} Send null to clear it.`);
     }
-    return trimmed;
-  }
-
-  /** Pool attributes hold "" for a cleared name; the profile holds no attribute. */
-  function cleanName(name: string | null | undefined): string | undefined {
-    const trimmed = name?.trim();
-    return trimmed ? trimmed.slice(0, NAME_MAX_LENGTH) : undefined;
+    return verdict.value;
   }
 
   export interface Store {
@@ -108,8 +110,9 @@ export namespace Profile {
   /**
    * Writes a new profile once. The put is conditional so that Cognito's
    * retries of the trigger, a replayed confirmation or a concurrent heal never
-   * overwrite `CreatedAt` or names edited since. Returns whether this call
-   * created it.
+   * overwrite `CreatedAt` or names edited since, and a deleted account's marker
+   * is never replaced before it expires. Names come from the user pool and are
+   * cleaned (Name.clean), never refused. Returns whether this call created it.
    */
   export async function create(
     { tableName, client }: Store,
@@ -124,13 +127,19 @@ export namespace Profile {
           Item: {
             [A.userId]: profile.userId,
             [A.email]: profile.email,
-            [A.firstName]: cleanName(profile.firstName),
-            [A.lastName]: cleanName(profile.lastName),
+            [A.firstName]: Name.clean(profile.firstName),
+            [A.lastName]: Name.clean(profile.lastName),
             [A.createdAt]: timestamp,
             [A.updatedAt]: timestamp,
           },
-          ConditionExpression: "attribute_not_exists(#key)",
-          ExpressionAttributeNames: { "#key": UsersTable.partitionKey },
+          ConditionExpression:
+            "attribute_not_exists(#key) OR (attribute_exists(#deletedAt) AND #expiresAt <= :now)",
+          ExpressionAttributeNames: {
+            "#key": UsersTable.partitionKey,
+            "#deletedAt": A.deletedAt,
+            "#expiresAt": A.expiresAt,
+          },
+          ExpressionAttributeValues: { ":now": epochSeconds(now) },
         }),
       );
       return true;
@@ -140,7 +149,11 @@ export namespace Profile {
     }
   }
 
-  export async function get({ tableName, client }: Store, userId: string): Promise<Info | null> {
+  export async function load(
+    { tableName, client }: Store,
+    userId: string,
+    now = new Date(),
+  ): Promise<State> {
     const result = await client.send(
       new GetCommand({
         TableName: tableName,
@@ -148,22 +161,30 @@ export namespace Profile {
         ConsistentRead: true,
       }),
     );
-    return result.Item ? fromItem(result.Item) : null;
+    return stateOf(result.Item, now);
+  }
+
+  /** The active profile, or null when there is none or the account was deleted. */
+  export async function get(store: Store, userId: string, now = new Date()): Promise<Info | null> {
+    const state = await load(store, userId, now);
+    return state.status === "active" ? state.profile : null;
   }
 
   /**
-   * Applies validated changes to an existing profile. Returns null when there
-   * is no profile, so the caller can heal it and retry instead of this call
-   * creating a half-filled item.
+   * Applies validated changes to an active profile. Never writes to a missing
+   * item (the caller heals it and retries instead of this call creating a
+   * half-filled one) nor to a deletion marker (a name must not reappear).
    */
   export async function update(
-    { tableName, client }: Store,
+    store: Store,
     userId: string,
     changes: Changes,
     now = new Date(),
-  ): Promise<Info | null> {
+  ): Promise<State> {
+    const { tableName, client } = store;
     const names: Record<string, string> = {
       "#key": UsersTable.partitionKey,
+      "#deletedAt": A.deletedAt,
       "#updatedAt": A.updatedAt,
     };
     const values: Record<string, string> = { ":updatedAt": now.toISOString() };
@@ -187,23 +208,41 @@ export namespace Profile {
           TableName: tableName,
           Key: { [UsersTable.partitionKey]: userId },
           UpdateExpression: expression,
-          ConditionExpression: "attribute_exists(#key)",
+          ConditionExpression: "attribute_exists(#key) AND attribute_not_exists(#deletedAt)",
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: "ALL_NEW",
         }),
       );
-      return result.Attributes ? fromItem(result.Attributes) : null;
+      return stateOf(result.Attributes, now);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+    // Absent or a marker: read which, so the caller can heal or answer "deleted".
+    const state = await load(store, userId, now);
+    return state.status === "active" ? { status: "absent" } : state;
   }
 
-  /** Idempotent: deleting a missing profile succeeds. */
-  export async function remove({ tableName, client }: Store, userId: string): Promise<void> {
+  /**
+   * Replaces whatever the table holds for the user (the whole item: email,
+   * names, timestamps) with a deletion marker that keeps only the key,
+   * DeletedAt and ExpiresAt. Unconditional, so a retry refreshes ExpiresAt.
+   */
+  export async function markDeleted(
+    { tableName, client }: Store,
+    userId: string,
+    expiresAt: Date,
+    now = new Date(),
+  ): Promise<void> {
     await client.send(
-      new DeleteCommand({ TableName: tableName, Key: { [UsersTable.partitionKey]: userId } }),
+      new PutCommand({
+        TableName: tableName,
+        Item: {
+          [A.userId]: userId,
+          [A.deletedAt]: now.toISOString(),
+          [A.expiresAt]: epochSeconds(expiresAt),
+        },
+      }),
     );
   }
 
@@ -285,6 +324,22 @@ export namespace Profile {
       yield page.Items ?? [];
       startKey = page.LastEvaluatedKey;
     } while (startKey);
+  }
+
+  /** What an item of the table is: an active profile, a live deletion marker, or (expired) nothing. */
+  export function stateOf(item: Record<string, unknown> | undefined, now: Date): State {
+    if (!item) return { status: "absent" };
+    if (item[A.deletedAt] !== undefined) {
+      const expiresAt = item[A.expiresAt];
+      return typeof expiresAt === "number" && expiresAt > epochSeconds(now)
+        ? { status: "deleted" }
+        : { status: "absent" };
+    }
+    return { status: "active", profile: fromItem(item) };
+  }
+
+  function epochSeconds(date: Date): number {
+    return Math.floor(date.getTime() / 1000);
   }
 
   export function fromItem(item: Record<string, unknown>): Info {

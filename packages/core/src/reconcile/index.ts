@@ -21,15 +21,25 @@ export namespace Reconcile {
   /** An item of the Users table as reconciling sees it. */
   export type Row =
     | { kind: "profile"; userId: string; email: string }
-    /** Keyed by a user's sub but not a profile: neither missing nor an orphan. */
+    /**
+     * Keyed by a user's sub but not a profile, such as the marker a deleted
+     * account leaves until it expires: neither an orphan, nor is its user
+     * missing a profile (Profile.create would not replace it anyway).
+     */
     | { kind: "other"; userId: string };
 
-  /** The one place that decides which table items are profiles. */
-  export function rowOf(item: Record<string, unknown>): Row | null {
+  /**
+   * The one place that decides which table items are profiles. An expired
+   * deletion marker counts as no item at all, as it does for the API: its
+   * user, if still in the pool, is missing a profile.
+   */
+  export function rowOf(item: Record<string, unknown>, now = new Date()): Row | null {
     const userId = item[UsersTable.partitionKey];
     if (typeof userId !== "string") return null;
+    const state = Profile.stateOf(item, now);
+    if (state.status === "absent") return null;
     const email = item[UsersTable.attributes.email];
-    return typeof email === "string"
+    return state.status === "active" && typeof email === "string"
       ? { kind: "profile", userId, email }
       : { kind: "other", userId };
   }
@@ -62,6 +72,9 @@ export namespace Reconcile {
    * users once classified.
    */
   export class Classifier {
+    /** `now` decides which deletion markers have expired. */
+    constructor(private readonly now = new Date()) {}
+
     private readonly rows = new Map<string, { email: string | null; seen: boolean }>();
     private readonly seenWithoutRow = new Set<string>();
     private readonly findings: Findings = {
@@ -75,7 +88,7 @@ export namespace Reconcile {
 
     addItems(items: Iterable<Record<string, unknown>>) {
       for (const item of items) {
-        const row = rowOf(item);
+        const row = rowOf(item, this.now);
         if (!row || this.rows.has(row.userId)) continue;
         const email = row.kind === "profile" ? row.email : null;
         this.rows.set(row.userId, { email, seen: false });
@@ -121,8 +134,9 @@ export namespace Reconcile {
   export function classify(
     items: Iterable<Record<string, unknown>>,
     users: Iterable<PoolUsers.User>,
+    now = new Date(),
   ): Findings {
-    const classifier = new Classifier();
+    const classifier = new Classifier(now);
     classifier.addItems(items);
     classifier.addUsers(users);
     return classifier.finish();

@@ -3,7 +3,7 @@
  * emulator enforces them and the web app shows the password rules from them.
  */
 export const UserPoolSettings = {
-  /** Optional standard attributes (no schema needed), stored on the profile as firstName / lastName. */
+  /** Users sign in with their email; the pool's username is then the user's `sub`. */
   usernameAttributes: ["email"],
   /** Optional standard attributes (no schema needed), stored on the profile as firstName / lastName. */
   nameAttributes: { firstName: "given_name", lastName: "family_name" },
@@ -15,6 +15,12 @@ export const UserPoolSettings = {
     requireSymbols: true,
     temporaryPasswordValidityDays: 7,
   },
+  /**
+   * The web client's token lifetimes (Cognito's defaults, set explicitly):
+   * API Gateway accepts an ID or access token until it expires, even after the
+   * user is deleted, so account deletion keeps its marker longer than these.
+   */
+  tokenValidity: { accessTokenMinutes: 60, idTokenMinutes: 60, refreshTokenDays: 30 },
   /** SRP keeps the password off the wire; USER_PASSWORD_AUTH stays disabled. */
   webClientAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
 } as const;

@@ -13,7 +13,13 @@ export const UsersTable = {
     lastName: "lastName",
     createdAt: "CreatedAt",
     updatedAt: "UpdatedAt",
+    /** Set only on a deletion marker: when the account was deleted (ISO 8601). */
+    deletedAt: "DeletedAt",
+    /** Set only on a deletion marker: epoch seconds after which DynamoDB's TTL removes it. */
+    expiresAt: "ExpiresAt",
   },
+  /** The table's Time to Live attribute (a Number of epoch seconds). */
+  timeToLiveAttribute: "ExpiresAt",
 } as const;
 
 /** `sst.aws.Dynamo` arguments derived from the definition above. */

@@ -63,7 +63,26 @@ function callerOf(event: ApiEvent): Account.Caller {
   return { userId, username: String(username) };
 }
 
-/** Parses a JSON body no larger than MAX_BODY_BYTES. */
+/**
+ * `application/json` or a `+json` type (`application/merge-patch+json`), with
+ * optional parameters; a charset, if given, must be UTF-8 (RFC 8259 §8.1).
+ * Not `application/json-seq` and the like, which are other formats.
+ */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.!#$&^+-]+\+)?json$/i;
+
+export function isJsonContentType(contentType: string): boolean {
+  const [mediaType = "", ...parameters] = contentType.split(";");
+  if (!JSON_MEDIA_TYPE.test(mediaType.trim())) return false;
+  return parameters.every((parameter) => {
+    const [name = "", value = ""] = parameter.split("=");
+    if (name.trim().toLowerCase() !== "charset") return true;
+    return /^"?utf-?8"?$/i.test(value.trim());
+  });
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Parses a UTF-8 JSON body no larger than MAX_BODY_BYTES. */
 export function jsonBody(event: ApiEvent): unknown {
   if (!event.body) {
     throw new VisibleError("input", "missing_body", "A JSON body is required.");
@@ -79,11 +98,22 @@ export function jsonBody(event: ApiEvent): unknown {
   const contentType = Object.entries(event.headers ?? {}).find(
     ([name]) => name.toLowerCase() === "content-type",
   )?.[1];
-  if (contentType && !/^application\/([\w.+-]*\+)?json\b/i.test(contentType)) {
-    throw new VisibleError("input", "unsupported_media_type", "Send the body as application/json.");
+  if (contentType && !isJsonContentType(contentType)) {
+    throw new VisibleError(
+      "input",
+      "unsupported_media_type",
+      "Send the body as application/json (UTF-8).",
+    );
+  }
+  let text: string;
+  try {
+    // Fatal: invalid bytes are an error, not silently turned into U+FFFD.
+    text = utf8.decode(raw);
+  } catch {
+    throw new VisibleError("input", "invalid_encoding", "The body is not valid UTF-8.");
   }
   try {
-    return JSON.parse(raw.toString("utf8"));
+    return JSON.parse(text);
   } catch {
     throw new VisibleError("input", "invalid_json", "The body is not valid JSON.");
   }

@@ -31,7 +31,9 @@ export const apiRoutes: readonly ApiRoute[] = [
     method: "DELETE",
     path: "/me",
     handler: "packages/functions/src/api/delete-me.handler",
-    grants: { table: ["DeleteItem"], userPool: ["AdminDeleteUser"] },
+    // The profile is replaced by a deletion marker (a put); the user is read
+    // to check it is the caller's before it is deleted.
+    grants: { table: ["PutItem"], userPool: ["AdminGetUser", "AdminDeleteUser"] },
   },
 ];
 
@@ -39,5 +41,5 @@ export const apiRoutes: readonly ApiRoute[] = [
 export const corsAllowMethods = [...new Set(apiRoutes.map((route) => route.method))];
 /** Listed explicitly: `*` does not cover `Authorization` under the Fetch standard. */
 export const corsAllowHeaders = ["authorization", "content-type"];
-/** Origins of the web dev server (local stack and `sst dev`). */
+/** Origins of the web dev server (local stack, `sst dev` and non-permanent stages only). */
 export const devOrigins = ["http://localhost:5173", "http://127.0.0.1:5173"];

@@ -46,6 +46,7 @@ export async function handler(event: PostConfirmationTriggerEvent) {
       firstName: attributes.given_name,
       lastName: attributes.family_name,
     });
+    // Not created: a retry or replay found the profile (or the deleted account's marker).
     logOutcome(created ? "created" : "already-existed", { userId, userPoolId: event.userPoolId });
   } catch (error) {
     log.error("profile write failed", {

@@ -30,14 +30,14 @@ const poolSettings = {
   },
 };
 
-/** The web client as infra defines it, with Cognito's default token lifetimes (1 h, 30 days). */
+/** The web client as infra defines it. */
 const clientSettings = {
   ExplicitAuthFlows: [...UserPoolSettings.webClientAuthFlows],
   PreventUserExistenceErrors: "ENABLED",
   EnableTokenRevocation: true,
-  AccessTokenValidity: 60,
-  IdTokenValidity: 60,
-  RefreshTokenValidity: 30,
+  AccessTokenValidity: UserPoolSettings.tokenValidity.accessTokenMinutes,
+  IdTokenValidity: UserPoolSettings.tokenValidity.idTokenMinutes,
+  RefreshTokenValidity: UserPoolSettings.tokenValidity.refreshTokenDays,
   TokenValidityUnits: { AccessToken: "minutes", IdToken: "minutes", RefreshToken: "days" },
 };
 

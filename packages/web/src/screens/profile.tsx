@@ -3,7 +3,7 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from "react"
 import { type ApiClient, ApiError, type Profile as ProfileInfo } from "../api";
 import { Screen } from "../components/screen";
 import { Field, Message, type Notice, Submit } from "../components/ui";
-import { memberSince, NAME_MAX_LENGTH, nameError, profileChanges } from "../forms";
+import { memberSince, nameError, profileChanges } from "../forms";
 import type { SignOutResult } from "../session";
 import { useAction } from "../use-action";
 
@@ -202,8 +202,8 @@ export function Profile({
             label="First name"
             name="given-name"
             autoComplete="given-name"
-            maxLength={NAME_MAX_LENGTH}
             value={firstName}
+            aria-invalid={nameError("First name", firstName) !== undefined}
             onChange={(e) => setFirstName(e.target.value)}
             readOnly={busy}
           />
@@ -211,8 +211,8 @@ export function Profile({
             label="Last name"
             name="family-name"
             autoComplete="family-name"
-            maxLength={NAME_MAX_LENGTH}
             value={lastName}
+            aria-invalid={nameError("Last name", lastName) !== undefined}
             onChange={(e) => setLastName(e.target.value)}
             readOnly={busy}
           />

@@ -12,13 +12,7 @@ import {
   Submit,
 } from "../components/ui";
 import { errorNotice } from "../error-notice";
-import {
-  checkPassword,
-  NAME_MAX_LENGTH,
-  normalizeEmail,
-  signUpAttributes,
-  signUpError,
-} from "../forms";
+import { checkPassword, nameError, normalizeEmail, signUpAttributes, signUpError } from "../forms";
 import type { Navigate } from "../routes";
 import { useAction } from "../use-action";
 
@@ -89,8 +83,8 @@ export function SignUp({ go, initialEmail = "" }: { go: Navigate; initialEmail?:
             optional
             name="given-name"
             autoComplete="given-name"
-            maxLength={NAME_MAX_LENGTH}
             value={firstName}
+            aria-invalid={nameError("First name", firstName) !== undefined}
             onChange={(e) => setFirstName(e.target.value)}
             readOnly={submit.pending}
           />
@@ -99,8 +93,8 @@ export function SignUp({ go, initialEmail = "" }: { go: Navigate; initialEmail?:
             optional
             name="family-name"
             autoComplete="family-name"
-            maxLength={NAME_MAX_LENGTH}
             value={lastName}
+            aria-invalid={nameError("Last name", lastName) !== undefined}
             onChange={(e) => setLastName(e.target.value)}
             readOnly={submit.pending}
           />

@@ -1,0 +1,368 @@
+import { randomUUID } from "node:crypto";
+import {
+  AdminGetUserCommand,
+  type CognitoIdentityProviderClient,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  failure,
+  type Harness,
+  signUpAndConfirm,
+  startHarness,
+  uniqueEmail,
+} from "../../local/test/cognito-harness";
+import { Account } from "../src/account";
+import { VisibleError } from "../src/error";
+import { Profile } from "../src/profile";
+import { useLocalDynamoDB } from "./env";
+import { interleaved } from "./interleave";
+
+const { client: dynamodb, tableName } = useLocalDynamoDB();
+let pool: Harness;
+
+beforeAll(async () => {
+  pool = await startHarness();
+});
+
+afterAll(async () => {
+  await pool?.stop();
+});
+
+/** What one request sees: its own clients, so the test can hold its calls. */
+function request(now = () => new Date()) {
+  const table = interleaved(Profile.store(tableName, dynamodb).client);
+  const cognito = interleaved<CognitoIdentityProviderClient>(pool.client);
+  return {
+    table,
+    cognito,
+    deps: Account.deps(
+      { tableName, client: table.client },
+      pool.pool.userPoolId,
+      cognito.client,
+      now,
+    ),
+  };
+}
+
+const store = () => Profile.store(tableName, dynamodb);
+
+/** A confirmed user; the harness's trigger writes nothing, so there is no profile yet. */
+async function confirmedUser(names: Record<string, string> = {}) {
+  const email = uniqueEmail("account");
+  const { UserSub } = await signUpAndConfirm(pool, email, names);
+  const sub = UserSub as string;
+  return { email, caller: { userId: sub, username: sub } };
+}
+
+async function withProfile(names = { given_name: "Ada", family_name: "Lovelace" }) {
+  const user = await confirmedUser(names);
+  await Profile.create(store(), {
+    userId: user.caller.userId,
+    email: user.email,
+    firstName: names.given_name,
+    lastName: names.family_name,
+  });
+  return user;
+}
+
+async function rawItem(userId: string) {
+  const { Item } = await dynamodb.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: { UserID: { S: userId } },
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+}
+
+/** A deletion marker: the key, when, and until when; no email, no names. */
+async function expectMarker(userId: string) {
+  const item = await rawItem(userId);
+  expect(Object.keys(item ?? {}).sort()).toEqual(["DeletedAt", "ExpiresAt", "UserID"]);
+  return item;
+}
+
+async function userExists(sub: string) {
+  try {
+    await pool.client.send(
+      new AdminGetUserCommand({ UserPoolId: pool.pool.userPoolId, Username: sub }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === "UserNotFoundException") return false;
+    throw error;
+  }
+}
+
+/** The code of the VisibleError a call fails with. */
+async function visibleCode(promise: Promise<unknown>) {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(VisibleError);
+  return (error as VisibleError).code;
+}
+
+describe("Account.remove", () => {
+  it("leaves only a marker without email or names, deletes the user, and answers later reads with 404", async () => {
+    const { caller, email } = await withProfile();
+    const before = Date.now();
+    await Account.remove(request().deps, caller);
+
+    const marker = await expectMarker(caller.userId);
+    expect(JSON.stringify(marker)).not.toContain(email);
+    expect(JSON.stringify(marker)).not.toContain("Lovelace");
+    const expiresAt = Number(marker?.ExpiresAt?.N) * 1000;
+    expect(expiresAt).toBeGreaterThanOrEqual(
+      before + Account.DELETION_MARKER_SECONDS * 1000 - 1000,
+    );
+    expect(Account.DELETION_MARKER_SECONDS).toBeGreaterThan(60 * 60);
+    expect(await userExists(caller.userId)).toBe(false);
+
+    expect(await visibleCode(Account.profile(request().deps, caller))).toBe("account_not_found");
+    expect(
+      await visibleCode(Account.updateProfile(request().deps, caller, { firstName: "Back" })),
+    ).toBe("account_not_found");
+    await expectMarker(caller.userId);
+  });
+
+  it("is idempotent: a second call succeeds and keeps the marker", async () => {
+    const { caller } = await withProfile();
+    await Account.remove(request().deps, caller);
+    await Account.remove(request().deps, caller);
+    await expectMarker(caller.userId);
+  });
+
+  it("never deletes a user-pool user whose sub is not the caller's", async () => {
+    const victim = await withProfile();
+    const attacker = await withProfile();
+    const forged = { userId: attacker.caller.userId, username: victim.caller.username };
+    const attempt = request();
+    await expect(Account.remove(attempt.deps, forged)).rejects.toThrow(/does not match/);
+    expect(attempt.cognito.calls).not.toContain("AdminDeleteUserCommand");
+    expect(await userExists(victim.caller.userId)).toBe(true);
+    expect(await Profile.get(store(), victim.caller.userId)).toMatchObject({
+      lastName: "Lovelace",
+    });
+  });
+
+  it("heals on retry when deleting the user fails after the marker: no personal data in between", async () => {
+    const { caller } = await withProfile();
+    const first = request();
+    first.cognito.failNext("AdminDeleteUserCommand", new Error("Rate exceeded"));
+    await expect(Account.remove(first.deps, caller)).rejects.toThrow("Rate exceeded");
+    await expectMarker(caller.userId);
+    expect(await userExists(caller.userId)).toBe(true);
+    // The still-existing user's token is valid: the profile stays gone.
+    expect(await visibleCode(Account.profile(request().deps, caller))).toBe("account_not_found");
+    await expectMarker(caller.userId);
+
+    await Account.remove(request().deps, caller);
+    expect(await userExists(caller.userId)).toBe(false);
+    await expectMarker(caller.userId);
+  });
+
+  it("changes nothing when the marker cannot be written, so a retry starts over", async () => {
+    const { caller } = await withProfile();
+    const before = await rawItem(caller.userId);
+    const first = request();
+    first.table.failNext("PutCommand", new Error("Throughput exceeded"));
+    await expect(Account.remove(first.deps, caller)).rejects.toThrow("Throughput exceeded");
+    expect(first.cognito.calls).toEqual([]);
+    expect(await rawItem(caller.userId)).toEqual(before);
+    expect(await userExists(caller.userId)).toBe(true);
+
+    await Account.remove(request().deps, caller);
+    await expectMarker(caller.userId);
+    expect(await userExists(caller.userId)).toBe(false);
+  });
+});
+
+describe("deletion racing other requests", () => {
+  it("GET heals a missing profile, DELETE completes while heal holds the pool's answer: heal writes nothing", async () => {
+    const { caller } = await confirmedUser({ given_name: "Race" });
+    const get = request();
+    const afterLookup = get.cognito.hold("AdminGetUserCommand", "after");
+    const reading = Account.profile(get.deps, caller);
+    await afterLookup.reached;
+
+    await Account.remove(request().deps, caller);
+    afterLookup.release();
+
+    expect(await visibleCode(reading)).toBe("account_not_found");
+    await expectMarker(caller.userId);
+  });
+
+  it("GET's heal lands before DELETE's marker: the marker replaces the healed profile", async () => {
+    const { caller } = await confirmedUser({ given_name: "Race" });
+    const del = request();
+    const beforeMarker = del.table.hold("PutCommand", "before");
+    const deleting = Account.remove(del.deps, caller);
+    await beforeMarker.reached;
+
+    expect(await Account.profile(request().deps, caller)).toMatchObject({ firstName: "Race" });
+    beforeMarker.release();
+    await deleting;
+
+    await expectMarker(caller.userId);
+    expect(await userExists(caller.userId)).toBe(false);
+  });
+
+  it("PATCH's update after the marker writes nothing", async () => {
+    const { caller } = await withProfile();
+    const patch = request();
+    const beforeUpdate = patch.table.hold("UpdateCommand", "before");
+    const patching = Account.updateProfile(patch.deps, caller, { firstName: "Late" });
+    await beforeUpdate.reached;
+
+    await Account.remove(request().deps, caller);
+    beforeUpdate.release();
+
+    expect(await visibleCode(patching)).toBe("account_not_found");
+    const marker = await expectMarker(caller.userId);
+    expect(JSON.stringify(marker)).not.toContain("Late");
+  });
+
+  it("PATCH's update before the marker is wiped by it", async () => {
+    const { caller } = await withProfile();
+    const del = request();
+    const beforeMarker = del.table.hold("PutCommand", "before");
+    const deleting = Account.remove(del.deps, caller);
+    await beforeMarker.reached;
+
+    expect(
+      await Account.updateProfile(request().deps, caller, { firstName: "Early" }),
+    ).toMatchObject({ firstName: "Early" });
+    beforeMarker.release();
+    await deleting;
+    await expectMarker(caller.userId);
+  });
+
+  it("PATCH heals, DELETE completes, then PATCH's retried update finds the marker", async () => {
+    const { caller } = await confirmedUser({ given_name: "Race" });
+    const patch = request();
+    const afterHeal = patch.table.hold("PutCommand", "after");
+    const patching = Account.updateProfile(patch.deps, caller, { lastName: "Late" });
+    await afterHeal.reached;
+
+    await Account.remove(request().deps, caller);
+    afterHeal.release();
+
+    expect(await visibleCode(patching)).toBe("account_not_found");
+    await expectMarker(caller.userId);
+  });
+
+  it("PATCH's heal holds the pool's answer while DELETE completes: nothing is created", async () => {
+    const { caller } = await confirmedUser({ family_name: "Race" });
+    const patch = request();
+    const afterLookup = patch.cognito.hold("AdminGetUserCommand", "after");
+    const patching = Account.updateProfile(patch.deps, caller, { firstName: "Late" });
+    await afterLookup.reached;
+
+    await Account.remove(request().deps, caller);
+    afterLookup.release();
+
+    expect(await visibleCode(patching)).toBe("account_not_found");
+    await expectMarker(caller.userId);
+  });
+
+  it("a Post Confirmation retry arriving after the deletion cannot recreate the profile", async () => {
+    const { caller, email } = await withProfile();
+    await Account.remove(request().deps, caller);
+    expect(
+      await Profile.create(store(), { userId: caller.userId, email, firstName: "Again" }),
+    ).toBe(false);
+    await expectMarker(caller.userId);
+  });
+});
+
+describe("after the marker expires", () => {
+  const later = () => new Date(Date.now() + (Account.DELETION_MARKER_SECONDS + 60) * 1000);
+
+  it("a deleted user's request finds no user and writes nothing (TTL deletes the marker)", async () => {
+    const { caller } = await withProfile();
+    await Account.remove(request().deps, caller);
+    const marker = await rawItem(caller.userId);
+
+    expect(await visibleCode(Account.profile(request(later).deps, caller))).toBe(
+      "account_not_found",
+    );
+    expect(
+      await visibleCode(Account.updateProfile(request(later).deps, caller, { firstName: "X" })),
+    ).toBe("account_not_found");
+    expect(await rawItem(caller.userId)).toEqual(marker);
+  });
+
+  it("a user whose deletion never finished gets a profile rebuilt from the pool", async () => {
+    const { caller } = await withProfile({ given_name: "Still", family_name: "Here" });
+    const failed = request();
+    failed.cognito.failNext("AdminDeleteUserCommand", new Error("Service unavailable"));
+    await expect(Account.remove(failed.deps, caller)).rejects.toThrow();
+
+    expect(await Account.profile(request(later).deps, caller)).toMatchObject({
+      userId: caller.userId,
+      firstName: "Still",
+      lastName: "Here",
+    });
+    expect(Object.keys((await rawItem(caller.userId)) ?? {})).not.toContain("DeletedAt");
+  });
+});
+
+describe("healing", () => {
+  it("rebuilds a missing profile from the pool, logging `profile healed` with the user id only", async () => {
+    const { caller, email } = await confirmedUser({ given_name: "Orphan", family_name: "Annie" });
+    const lines: string[] = [];
+    const streams = [process.stdout, process.stderr] as const;
+    const writes = streams.map((stream) => stream.write);
+    for (const stream of streams) {
+      stream.write = ((chunk: string | Uint8Array) => {
+        lines.push(...String(chunk).split("\n").filter(Boolean));
+        return true;
+      }) as typeof stream.write;
+    }
+    try {
+      expect(await Account.profile(request().deps, caller)).toMatchObject({
+        email,
+        firstName: "Orphan",
+        lastName: "Annie",
+      });
+      await Account.profile(request().deps, caller);
+    } finally {
+      streams.forEach((stream, i) => {
+        stream.write = writes[i] as typeof stream.write;
+      });
+    }
+    // Only the app's JSON lines: a runtime warning may land on stderr too.
+    const logged = lines.filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+    expect(logged).toEqual([{ level: "info", message: "profile healed", userId: caller.userId }]);
+  });
+
+  it("cleans the pool's names by the name rule instead of failing", async () => {
+    const { caller } = await confirmedUser({
+      given_name: "\u202EAda\u0000",
+      family_name: `${"x".repeat(49)}😀`,
+    });
+    expect(await Account.profile(request().deps, caller)).toMatchObject({
+      firstName: "Ada",
+      lastName: `${"x".repeat(49)}😀`,
+    });
+  });
+
+  it("refuses a token whose username belongs to another user", async () => {
+    const victim = await withProfile();
+    const caller = { userId: randomUUID(), username: victim.caller.username };
+    await expect(Account.profile(request().deps, caller)).rejects.toThrow(/does not match/);
+    expect(await rawItem(caller.userId)).toBeUndefined();
+  });
+
+  it("answers 404 for a user the pool no longer has", async () => {
+    const caller = { userId: randomUUID(), username: randomUUID() };
+    expect(await visibleCode(Account.profile(request().deps, caller))).toBe("account_not_found");
+    expect((await failure(Account.profile(request().deps, caller))).message).toBe(
+      "This account no longer exists.",
+    );
+  });
+});

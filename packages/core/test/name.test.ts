@@ -1,0 +1,141 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Name } from "../src/name";
+import { anyName, satisfiesRule } from "./name-arbitrary";
+
+const verdictOf = (input: string) => {
+  const verdict = Name.check(input);
+  return verdict.ok ? { ok: true, value: verdict.value } : { ok: false, problem: verdict.problem };
+};
+
+describe("Name.check", () => {
+  it.each([
+    ["Ada", { ok: true, value: "Ada" }],
+    ["  Ada Lovelace\t", { ok: true, value: "Ada Lovelace" }],
+    ["\u200bAda\ufeff", { ok: true, value: "Ada" }],
+    ["Zoe\u0308", { ok: true, value: "Zoë" }],
+    ["محمد", { ok: true, value: "محمد" }],
+    ["Jean-Luc O'Neil", { ok: true, value: "Jean-Luc O'Neil" }],
+    ["👩‍👩‍👧 🇫🇷", { ok: true, value: "👩‍👩‍👧 🇫🇷" }],
+    ["x".repeat(50), { ok: true, value: "x".repeat(50) }],
+    ["😀".repeat(50), { ok: true, value: "😀".repeat(50) }],
+    ["x".repeat(51), { ok: false, problem: "too_long" }],
+    ["😀".repeat(51), { ok: false, problem: "too_long" }],
+    ["", { ok: false, problem: "empty" }],
+    ["   ", { ok: false, problem: "empty" }],
+    ["\u200b", { ok: false, problem: "empty" }],
+    ["\u2060\u200d", { ok: false, problem: "empty" }],
+    ["\u3164", { ok: false, problem: "empty" }],
+    ["\u2800\u2800", { ok: false, problem: "empty" }],
+    ["A\u0000da", { ok: false, problem: "control" }],
+    ["\u0000", { ok: false, problem: "control" }],
+    ["Ada\nLovelace", { ok: false, problem: "control" }],
+    ["Ada\u2028Lovelace", { ok: false, problem: "control" }],
+    ["Ada\u009b", { ok: false, problem: "control" }],
+    ["\u202eadA", { ok: false, problem: "bidi" }],
+    ["Ada\u2066x\u2069", { ok: false, problem: "bidi" }],
+    ["Ada\u200f", { ok: false, problem: "bidi" }],
+    ["\ud800", { ok: false, problem: "malformed" }],
+    ["Ada\udfff", { ok: false, problem: "malformed" }],
+  ])("%j → %j", (input, expected) => {
+    expect(verdictOf(input)).toEqual(expected);
+  });
+
+  it("counts characters (code points) after NFC, not UTF-16 units", () => {
+    expect(Name.length("😀")).toBe(1);
+    expect(Name.check(`${"e\u0301".repeat(50)}`)).toEqual({ ok: true, value: "é".repeat(50) });
+  });
+
+  it("labels its messages", () => {
+    expect(Name.check("\u0000", '"firstName"')).toMatchObject({
+      message: '"firstName" must not contain control characters or line breaks.',
+    });
+  });
+
+  it("accepts only values that satisfy the rule, and returns them unchanged when checked again", () => {
+    fc.assert(
+      fc.property(anyName, (input) => {
+        const verdict = Name.check(input);
+        if (!verdict.ok) return;
+        expect(satisfiesRule(verdict.value)).toBe(true);
+        expect(Name.check(verdict.value)).toEqual(verdict);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("accepts every value that satisfies the rule, as it is", () => {
+    fc.assert(
+      fc.property(anyName, (input) => {
+        if (satisfiesRule(input)) expect(Name.check(input)).toEqual({ ok: true, value: input });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe("Name.clean (names from the user pool)", () => {
+  it.each([
+    ["  Ada ", "Ada"],
+    ["Ada\u0000", "Ada"],
+    ["\u202eAda\u202c", "Ada"],
+    ["Ada\nLovelace", "Ada Lovelace"],
+    ["Ada\ud800", "Ada"],
+    ["Zoe\u0308", "Zoë"],
+    ["\u200b", undefined],
+    ["\u0000\u202e", undefined],
+    ["", undefined],
+    [undefined, undefined],
+    [null, undefined],
+    [42, undefined],
+  ])("%j → %j", (input, expected) => {
+    expect(Name.clean(input)).toBe(expected);
+  });
+
+  it("shortens to 50 characters without splitting a surrogate pair or a grapheme", () => {
+    expect(Name.clean(`${"x".repeat(49)}😀😀`)).toBe(`${"x".repeat(49)}😀`);
+    expect(Name.clean(`${"x".repeat(48)}👩‍👩‍👧`)).toBe("x".repeat(48));
+    expect(Name.clean(`${"x".repeat(49)}🇫🇷`)).toBe("x".repeat(49));
+    expect(Name.clean(`${"x".repeat(46)}    yyyyy`)).toBe("x".repeat(46));
+  });
+
+  it("gives undefined or a value that satisfies the rule, for any input", () => {
+    fc.assert(
+      fc.property(anyName, (input) => {
+        const cleaned = Name.clean(input);
+        if (cleaned === undefined) return;
+        expect(satisfiesRule(cleaned)).toBe(true);
+        expect(Name.check(cleaned)).toEqual({ ok: true, value: cleaned });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("keeps what the API would store when the API accepts the input", () => {
+    fc.assert(
+      fc.property(anyName, (input) => {
+        const verdict = Name.check(input);
+        if (verdict.ok) expect(Name.clean(input)).toBe(verdict.value);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe("Name.isBlank", () => {
+  it("is true exactly when a person would see nothing", () => {
+    expect(Name.isBlank("")).toBe(true);
+    expect(Name.isBlank(" \u200b\u2060\ufeff\u3164")).toBe(true);
+    expect(Name.isBlank(" a ")).toBe(false);
+    expect(Name.isBlank("\u0301")).toBe(false);
+  });
+
+  it("agrees with check: a blank input is always refused, by 'empty' or an earlier problem", () => {
+    fc.assert(
+      fc.property(anyName, (input) => {
+        if (Name.isBlank(input)) expect(Name.check(input).ok).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
