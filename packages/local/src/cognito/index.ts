@@ -22,6 +22,7 @@ import { accountTargets } from "./account";
 import { authTargets } from "./auth";
 import { newCode } from "./codes";
 import { JsonFileDataStoreFactory } from "./data-store";
+import { listUsersTarget } from "./list-users";
 import { ensurePool } from "./pool";
 import { PoolStates } from "./pool-state";
 import { postConfirmationTrigger, type TriggerFailures } from "./post-confirmation";
@@ -107,9 +108,9 @@ function publicHost(host: string) {
  * GetTokensFromRefreshToken, token revocation and global sign-out, codes with
  * a purpose, a lifetime and attempt limits, masked delivery details, answers
  * that don't reveal whether a user exists, case-insensitive usernames, the
- * pool's password policy and allowed flows, codes delivered to the mailbox,
- * and data files that survive concurrency. docs/local-fidelity.md lists each
- * behaviour against AWS's documentation.
+ * pool's password policy and allowed flows, ListUsers paging, codes delivered
+ * to the mailbox, and data files that survive concurrency.
+ * docs/local-fidelity.md lists each behaviour against AWS's documentation.
  */
 export async function startCognito(options: CognitoEmulatorOptions): Promise<CognitoEmulator> {
   const host = options.host ?? "127.0.0.1";
@@ -197,6 +198,7 @@ export async function startCognito(options: CognitoEmulatorOptions): Promise<Cog
       ...authTargets(services, delegate, tokens, states),
       ...account,
       ...signOutTargets(services, delegate, tokens, account),
+      ...listUsersTarget(delegate),
     };
     const { application } = createServer(
       (target) => overrides[target] ?? delegate(target),
