@@ -33,7 +33,7 @@ export default defineConfig({
       {
         test: {
           name: "local",
-          include: ["packages/local/test/**/*.test.ts"],
+          include: ["packages/local/test/**/*.test.ts", "packages/ops/test/**/*.test.ts"],
           environment: "node",
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -4,7 +4,7 @@ import {
   corsAllowMethods,
   devOrigins,
 } from "../packages/functions/src/api/routes";
-import { apiFunctionDefaults } from "../packages/functions/src/definitions";
+import { apiFunctionDefaults, permissionsFor } from "../packages/functions/src/definitions";
 import { userPool, userPoolLink, webClient } from "./auth";
 import { logRetention } from "./functions";
 import { router } from "./router";
@@ -40,20 +40,7 @@ for (const route of apiRoutes) {
       timeout: `${apiFunctionDefaults.timeoutSeconds} seconds`,
       memory: `${apiFunctionDefaults.memoryMB} MB`,
       link: [usersTableLink, userPoolLink],
-      permissions: [
-        {
-          actions: route.grants.table.map((action) => `dynamodb:${action}`),
-          resources: [usersTable.arn],
-        },
-        ...(route.grants.userPool.length
-          ? [
-              {
-                actions: route.grants.userPool.map((action) => `cognito-idp:${action}`),
-                resources: [userPool.arn],
-              },
-            ]
-          : []),
-      ],
+      permissions: permissionsFor(route.grants, { table: usersTable.arn, userPool: userPool.arn }),
     },
     { auth: { jwt: { authorizer: authorizer.id } } },
   );

@@ -1,5 +1,5 @@
 import { UserPoolSettings } from "../packages/core/src/user-pool";
-import { postConfirmationFunction } from "../packages/functions/src/definitions";
+import { permissionsFor, postConfirmationFunction } from "../packages/functions/src/definitions";
 import { isPermanentStage, settings } from "./stage";
 import { usersTable, usersTableLink } from "./storage";
 
@@ -10,7 +10,8 @@ export const postConfirmationTrigger = new sst.aws.Function("PostConfirmation", 
   timeout: `${postConfirmationFunction.timeoutSeconds} seconds`,
   memory: `${postConfirmationFunction.memoryMB} MB`,
   link: [usersTableLink],
-  permissions: [{ actions: ["dynamodb:PutItem"], resources: [usersTable.arn] }],
+  // No pool ARN: the trigger has no user-pool grants, and naming the pool would make it depend on its own trigger.
+  permissions: permissionsFor(postConfirmationFunction.grants, { table: usersTable.arn }),
 });
 
 export const userPool = new sst.aws.CognitoUserPool("Auth", {

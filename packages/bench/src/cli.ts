@@ -14,6 +14,7 @@ import {
 import { costs } from "./cost";
 import { recordedResultsFile, repoRoot, resultsFile } from "./paths";
 import { localStackReady } from "./ready";
+import { classifierBench, reconcileBench } from "./reconcile";
 import { srpPoolSide } from "./srp";
 import { apiLatency, fillPool, flows, startBenchStack } from "./stack";
 import { kB, ms, ratio, type Summary, spread } from "./stats";
@@ -32,6 +33,7 @@ const settings = {
   poolUsers: setting("POOL_USERS", 1000, 100),
   readyRuns: setting("READY_RUNS", 3, 1),
   srpIterations: setting("SRP_ITERATIONS", 300, 60),
+  classifyUsers: setting("CLASSIFY_USERS", 1_000_000, 100_000),
 };
 
 const out = process.stdout.write.bind(process.stdout);
@@ -121,7 +123,8 @@ const stackResults = await quietly(async () => {
     await fillPool(h, filled, settings.poolUsers);
     const fillSeconds = (performance.now() - fillStarted) / 1000;
     const full = await flows(h, settings.flows, settings.poolUsers);
-    return { api, flows: { empty, full, fillSeconds } };
+    const reconcile = await reconcileBench(h);
+    return { api, flows: { empty, full, fillSeconds }, reconcile };
   } finally {
     await h.stop();
   }
@@ -129,6 +132,10 @@ const stackResults = await quietly(async () => {
 
 step(`SRP sign-in, the pool's side: ${settings.srpIterations} sign-ins`);
 const srp = srpPoolSide(settings.srpIterations);
+step(
+  `users:reconcile classification over ${settings.classifyUsers.toLocaleString("en-US")} synthetic users`,
+);
+const classifier = classifierBench(settings.classifyUsers);
 
 step("web app and the Authenticator baseline (vite build)");
 const web = await buildWebApp();
@@ -225,6 +232,7 @@ const results = {
   api: stackResults.api,
   flows: stackResults.flows,
   srp,
+  reconcile: { ...stackResults.reconcile, classifier },
   web: { app: web, authenticator },
   ready,
   cost,
@@ -399,6 +407,28 @@ table(
     pp(srp[kind].totalMs),
     `${ms(srp[kind].cpuMsPerSignIn)} ms`,
   ]),
+);
+const r = stackResults.reconcile;
+table(
+  "5c. users:reconcile against the local stack (in-process, the command's clients)",
+  ["what", "figure", "note"],
+  [
+    [
+      `dry run, ${r.users} users / ${r.profiles} profiles, no drift`,
+      `${ms(r.dryRunMs)} ms`,
+      `${ms((r.dryRunMs / r.users) * 1000)} ms per 1,000 users`,
+    ],
+    [
+      `--apply: ${r.drift.missing} missing profiles + ${r.drift.emailDrift} drifted emails`,
+      `${ms(r.applyMs)} ms`,
+      `scan + writes; drift left afterwards: ${r.remainingAfterApply}`,
+    ],
+    [
+      `classifier heap, ${classifier.users.toLocaleString("en-US")} synthetic users`,
+      `${classifier.bytesPerUser.toFixed(0)} B/user`,
+      `classifying: ${ms(classifier.classifyMsPerMillion)} ms per million users`,
+    ],
+  ],
 );
 const usd = (v: number) => (v < 0.01 ? `$${v.toExponential(2)}` : `$${v.toFixed(2)}`);
 table(

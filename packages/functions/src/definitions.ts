@@ -1,3 +1,50 @@
+/**
+ * What a function's role may do: actions on the Users table and on the user
+ * pool. Infra deploys exactly these grants, and the local stack enforces the
+ * same ones, so a missing grant fails locally before it fails on AWS.
+ */
+export interface FunctionGrants {
+  table: ReadonlyArray<"GetItem" | "PutItem" | "UpdateItem" | "DeleteItem">;
+  userPool: ReadonlyArray<"AdminGetUser" | "AdminDeleteUser">;
+}
+
+export interface PermissionStatement<Resource> {
+  actions: string[];
+  resources: Resource[];
+}
+
+/**
+ * Grants as IAM statements: `dynamodb:*` actions on the table, `cognito-idp:*`
+ * actions on the pool. `Resource` is a Pulumi output in infra and an ARN
+ * string in the local stack.
+ */
+export function permissionsFor<Resource>(
+  grants: FunctionGrants,
+  resources: { table: Resource; userPool?: Resource },
+): PermissionStatement<Resource>[] {
+  if (grants.userPool.length && resources.userPool === undefined) {
+    throw new Error("User-pool grants need the pool's ARN; a wildcard would grant every pool.");
+  }
+  return [
+    ...(grants.table.length
+      ? [
+          {
+            actions: grants.table.map((action) => `dynamodb:${action}`),
+            resources: [resources.table],
+          },
+        ]
+      : []),
+    ...(grants.userPool.length
+      ? [
+          {
+            actions: grants.userPool.map((action) => `cognito-idp:${action}`),
+            resources: [resources.userPool as Resource],
+          },
+        ]
+      : []),
+  ];
+}
+
 /** Function settings shared by infra and the local Lambda service. */
 export const postConfirmationFunction = {
   handler: "packages/functions/src/cognito/post-confirmation.handler",
@@ -5,6 +52,8 @@ export const postConfirmationFunction = {
   timeoutSeconds: 5,
   // CPU scales with memory, so 1 GB buys a faster cold start; one run per sign-up keeps it cheap.
   memoryMB: 1024,
+  // One conditional put per confirmation: it never reads, updates or deletes.
+  grants: { table: ["PutItem"], userPool: [] },
 } as const;
 
 export const apiFunctionDefaults = {

@@ -1,6 +1,7 @@
 import { rm } from "node:fs/promises";
 import { localConfig } from "./config";
 import { PortInUseError } from "./net";
+import { removeOwnOutputsSync, StackRunningError } from "./outputs-file";
 import { startLocalStack } from "./stack";
 
 // The SDK warns on every start that releases after January 2027 need Node 22;
@@ -24,15 +25,40 @@ if (command === "reset") {
 async function start() {
   const startedAt = performance.now();
   const config = localConfig();
-  let stack: Awaited<ReturnType<typeof startLocalStack>>;
+  let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
+
+  // However the process ends, it must not leave an outputs.json that points
+  // clients at a dead stack. (SIGKILL runs no handler: the file's pid tells.)
+  const outputsFile = config.outputsFile;
+  if (outputsFile) process.on("exit", () => removeOwnOutputsSync(outputsFile));
+  let crashed = false;
+  const crash = async (error: unknown) => {
+    if (crashed) return;
+    crashed = true;
+    console.error("The local stack crashed:", error);
+    if (outputsFile) removeOwnOutputsSync(outputsFile);
+    // Stop what still stops (flushing the pool's data) in a bounded time.
+    await Promise.race([stack?.stop(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+    process.exit(1);
+  };
+  process.on("uncaughtException", (error) => void crash(error));
+  process.on("unhandledRejection", (reason) => void crash(reason));
+  // Listening from the start: a Ctrl-C while the stack starts stops it once started.
+  const stopRequested = new Promise<string>((resolve) => {
+    process.on("SIGINT", () => resolve("SIGINT"));
+    process.on("SIGTERM", () => resolve("SIGTERM"));
+  });
+
   try {
     stack = await startLocalStack(config, { log: (line) => console.log(line) });
   } catch (error) {
-    console.error(error instanceof PortInUseError ? error.message : error);
+    const expected = error instanceof PortInUseError || error instanceof StackRunningError;
+    console.error(expected ? error.message : error);
     process.exit(1);
   }
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
-  const { outputs } = stack;
+  const running = stack;
+  const { outputs } = running;
   console.log(
     [
       "",
@@ -51,14 +77,7 @@ async function start() {
       .join("\n"),
   );
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the local stack...`);
-    await stack.stop();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  console.log(`\n${await stopRequested}: stopping the local stack...`);
+  await running.stop();
+  process.exit(0);
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { LocalClock } from "./clock";
 import type { TriggerFailures } from "./cognito/post-confirmation";
-import { close, listen } from "./net";
+import { close, listen, requestUrl } from "./net";
 
 /**
  * The local stack's test control, which AWS has no equivalent of: move the
@@ -145,7 +145,9 @@ export async function startControlServer(
 
   const server = createServer((request, response) => {
     const handle = async () => {
-      const path = new URL(request.url ?? "/", "http://control").pathname.replace(/\/+$/, "");
+      const url = requestUrl(request, "http://control");
+      if (!url) throw new ControlError(400, "bad_request", "The request target is not a URL.");
+      const path = url.pathname.replace(/\/+$/, "");
       const methods = routes[path];
       if (!methods) {
         throw new ControlError(404, "not_found", `No such control: ${path || "/"}.`);

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -10,21 +11,67 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { usersTableKeySchema } from "@userprofile/core/users-table";
 import dynalite from "dynalite";
-import { close, listen } from "./net";
+import type { AwsJsonError } from "./iam";
+import { sendAwsJsonError } from "./iam";
+import { BodyTooLargeError, close, guarded, listen, readBody, replayRequest } from "./net";
 
 export interface DynamoDBEmulator {
   endpoint: string;
   stop(): Promise<void>;
 }
 
-/** dynalite on LevelDB: on disk when `dataDir` is given, in memory otherwise. */
+/** DynamoDB's largest request. */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+/**
+ * dynalite on LevelDB: on disk when `dataDir` is given, in memory otherwise.
+ * Each request is read whole before dynalite sees it, so `authorize` can
+ * refuse it, and a client that disconnects mid-body cannot reach dynalite's
+ * handler (which throws on a request error and would end the process).
+ */
 export async function startDynamoDB(options: {
   port: number;
   host?: string;
   dataDir?: string;
+  authorize?: (request: IncomingMessage, body: Buffer) => AwsJsonError | null;
+  log?: (line: string) => void;
 }): Promise<DynamoDBEmulator> {
   const host = options.host ?? "127.0.0.1";
   const server = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0 });
+  const [emulate] = server.listeners("request") as Array<
+    (request: IncomingMessage, response: ServerResponse) => void
+  >;
+  if (!emulate) throw new Error("dynalite has no request handler");
+  server.removeAllListeners("request");
+  server.on(
+    "request",
+    guarded(
+      async (request, response) => {
+        let body: Buffer;
+        try {
+          body = await readBody(request, MAX_REQUEST_BYTES);
+        } catch (error) {
+          if (error instanceof BodyTooLargeError)
+            response.writeHead(413, { connection: "close" }).end();
+          else request.destroy();
+          return;
+        }
+        const refusal = options.authorize?.(request, body);
+        if (refusal) return sendAwsJsonError(response, refusal);
+        emulate(replayRequest(request, body), response);
+      },
+      (error) => options.log?.(`dynamodb: request failed: ${String(error)}`),
+      (response) =>
+        sendAwsJsonError(response, {
+          protocol: "1.0",
+          status: 500,
+          body: {
+            __type: "com.amazonaws.dynamodb.v20120810#InternalServerError",
+            message: "Internal server error",
+          },
+        }),
+    ),
+  );
   const port = await listen(server, options.port, host, "LOCAL_DYNAMODB_PORT");
   return { endpoint: `http://${host}:${port}`, stop: () => close(server) };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { ApiRoute } from "@userprofile/functions/api/routes";
-import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
+import { compactVerify, createRemoteJWKSet, type JWTPayload } from "jose";
 import type { LambdaService } from "./lambda";
-import { close, listen, readBody } from "./net";
+import { BodyTooLargeError, close, guarded, listen, readBody, requestUrl } from "./net";
 
 export interface GatewayOptions {
   port: number;
@@ -19,6 +19,9 @@ export interface GatewayOptions {
     allowHeaders: string[];
     maxAgeSeconds: number;
   };
+  /** The clock tokens are checked against (`exp`, `nbf`, `iat`); real time by default. */
+  now?: () => Date;
+  log?: (line: string) => void;
 }
 
 export interface Gateway {
@@ -37,74 +40,151 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const jwks = createRemoteJWKSet(new URL(options.jwt.jwksUrl));
   let url = "";
 
-  const authorize = async (request: IncomingMessage) => {
+  const now = options.now ?? (() => new Date());
+
+  /** The verified claims, or why API Gateway would answer 401. */
+  const authorize = async (
+    request: IncomingMessage,
+  ): Promise<{ claims: JWTPayload } | { problem: string }> => {
     const header = request.headers.authorization;
-    if (!header) return null;
+    if (!header) return { problem: "the request has no authorization token" };
     const token = header.replace(/^Bearer\s+/i, "").trim();
+    let claims: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, jwks, { issuer: options.jwt.issuer });
-      const audiences = [payload.aud, payload.client_id].flat().filter(Boolean);
-      if (!audiences.some((audience) => options.jwt.audiences.includes(String(audience))))
-        return null;
-      return payload;
+      // Signature only: the claims are checked below, one documented rule each.
+      const { payload } = await compactVerify(token, jwks, { algorithms: RSA_ALGORITHMS });
+      claims = JSON.parse(new TextDecoder().decode(payload)) as JWTPayload;
     } catch {
-      return null;
+      return { problem: "the token could not be verified" };
     }
+    const problem = claimsProblem(claims, options.jwt, now());
+    return problem ? { problem } : { claims };
   };
 
-  const server = createServer(async (request, response) => {
-    try {
-      const origin = request.headers.origin;
-      const originAllowed = origin !== undefined && options.cors.allowOrigins.includes(origin);
-      const corsHeaders: Record<string, string> = originAllowed
-        ? { "access-control-allow-origin": origin, vary: "origin" }
-        : {};
-      const method = request.method ?? "GET";
-      const path = new URL(request.url ?? "/", "http://gateway").pathname;
+  const server = createServer(
+    guarded(
+      async (request, response) => {
+        const origin = request.headers.origin;
+        const originAllowed = origin !== undefined && options.cors.allowOrigins.includes(origin);
+        const corsHeaders: Record<string, string> = originAllowed
+          ? { "access-control-allow-origin": origin, vary: "origin" }
+          : {};
+        const method = request.method ?? "GET";
+        const target = requestUrl(request, "http://gateway");
+        if (!target) {
+          request.resume();
+          return send(response, 400, corsHeaders, { message: "Bad Request" });
+        }
+        const path = target.pathname;
 
-      if (method === "OPTIONS" && request.headers["access-control-request-method"]) {
-        response.writeHead(204, {
-          ...corsHeaders,
-          ...(originAllowed
-            ? {
-                "access-control-allow-methods": options.cors.allowMethods.join(","),
-                "access-control-allow-headers": options.cors.allowHeaders.join(","),
-                "access-control-max-age": String(options.cors.maxAgeSeconds),
-              }
-            : {}),
-        });
-        response.end();
-        return;
-      }
+        if (method === "OPTIONS" && request.headers["access-control-request-method"]) {
+          response.writeHead(204, {
+            ...corsHeaders,
+            ...(originAllowed
+              ? {
+                  "access-control-allow-methods": options.cors.allowMethods.join(","),
+                  "access-control-allow-headers": options.cors.allowHeaders.join(","),
+                  "access-control-max-age": String(options.cors.maxAgeSeconds),
+                }
+              : {}),
+          });
+          response.end();
+          return;
+        }
 
-      const route = options.routes.find((r) => r.method === method && r.path === path);
-      if (!route) return send(response, 404, corsHeaders, { message: "Not Found" });
+        const route = options.routes.find((r) => r.method === method && r.path === path);
+        if (!route) return send(response, 404, corsHeaders, { message: "Not Found" });
 
-      const claims = await authorize(request);
-      if (!claims) {
-        return send(
-          response,
-          401,
-          { ...corsHeaders, "www-authenticate": 'Bearer error="invalid_token"' },
-          { message: "Unauthorized" },
-        );
-      }
+        const authorization = await authorize(request);
+        if ("problem" in authorization) {
+          request.resume();
+          return send(
+            response,
+            401,
+            {
+              ...corsHeaders,
+              "www-authenticate": `Bearer scope="" error="invalid_token" error_description="${authorization.problem}"`,
+            },
+            { message: "Unauthorized" },
+          );
+        }
 
-      const body = await readBody(request);
-      const event = payloadV2(request, route, path, body, claims, url);
-      const result = await options.lambda.invoke(options.functionFor(route), event);
-      if (!result.ok) {
-        return send(response, 500, corsHeaders, { message: "Internal Server Error" });
-      }
-      writeResult(response, result.payload, corsHeaders);
-    } catch {
-      send(response, 500, {}, { message: "Internal Server Error" });
-    }
-  });
+        let body: Buffer;
+        try {
+          body = await readBody(request, MAX_PAYLOAD_BYTES);
+        } catch (error) {
+          if (error instanceof BodyTooLargeError) {
+            return send(
+              response,
+              413,
+              { ...corsHeaders, connection: "close" },
+              {
+                message: "Request Entity Too Large",
+              },
+            );
+          }
+          request.destroy();
+          return;
+        }
+        const event = payloadV2(request, route, path, body, authorization.claims, url, now());
+        const result = await options.lambda.invoke(options.functionFor(route), event);
+        if (!result.ok) {
+          return send(response, 500, corsHeaders, { message: "Internal Server Error" });
+        }
+        writeResult(response, result.payload, corsHeaders);
+      },
+      (error) => options.log?.(`gateway: request failed: ${String(error)}`),
+    ),
+  );
 
   const port = await listen(server, options.port, host, "LOCAL_API_PORT");
   url = `http://${host}:${port}`;
   return { url, stop: () => close(server) };
+}
+
+/** API Gateway verifies JWT signatures with RSA keys only. */
+const RSA_ALGORITHMS = ["RS256", "RS384", "RS512"];
+
+/** HTTP APIs accept payloads up to 10 MB. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The claim checks API Gateway documents for a JWT authorizer
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html):
+ * `iss` is the configured issuer; `aud`, or `client_id` only when there is no
+ * `aud`, is a configured audience; `exp` is required and in the future; `nbf`
+ * and `iat`, when present, are not in the future. `token_use` is not checked:
+ * API Gateway does not distinguish ID from access tokens.
+ */
+export function claimsProblem(
+  claims: JWTPayload,
+  expected: { issuer: string; audiences: readonly string[] },
+  now: Date,
+): string | null {
+  const seconds = now.getTime() / 1000;
+  if (claims.iss !== expected.issuer) return "the token does not have a valid issuer";
+  const audiences =
+    claims.aud !== undefined
+      ? [claims.aud].flat()
+      : claims.client_id !== undefined
+        ? [claims.client_id]
+        : [];
+  if (
+    !audiences.some(
+      (audience) => typeof audience === "string" && expected.audiences.includes(audience),
+    )
+  ) {
+    return "the token does not have a valid audience";
+  }
+  if (typeof claims.exp !== "number") return "the token has no expiry";
+  if (claims.exp <= seconds) return "the token has expired";
+  if (claims.nbf !== undefined && (typeof claims.nbf !== "number" || claims.nbf > seconds)) {
+    return "the token is not valid yet";
+  }
+  if (claims.iat !== undefined && (typeof claims.iat !== "number" || claims.iat > seconds)) {
+    return "the token was issued in the future";
+  }
+  return null;
 }
 
 function send(
@@ -138,6 +218,7 @@ function payloadV2(
   body: Buffer,
   claims: JWTPayload,
   gatewayUrl: string,
+  now: Date,
 ) {
   const url = new URL(request.url ?? "/", gatewayUrl);
   const headers: Record<string, string> = {};
@@ -148,7 +229,6 @@ function payloadV2(
   for (const [name, value] of url.searchParams) {
     query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   }
-  const now = new Date();
   const routeKey = `${route.method} ${route.path}`;
   const text = body.toString("utf8");
   const isText = Buffer.from(text, "utf8").equals(body);

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createInterface } from "node:readline";
 import { Worker } from "node:worker_threads";
 import * as esbuild from "esbuild";
-import { close, listen, readBody } from "./net";
+import { LOCAL_ACCOUNT_ID } from "./iam";
+import { BodyTooLargeError, close, guarded, listen, readBody, requestUrl } from "./net";
 import { repoRoot } from "./paths";
 
 export interface LocalFunction {
@@ -54,6 +56,11 @@ class FunctionRunner {
   private generation = 0;
   private buildError?: string;
   private ready!: Promise<void>;
+
+  /** Resolves once the first build ended (with or without errors). */
+  get built(): Promise<void> {
+    return this.ready;
+  }
   private worker?: {
     generation: number;
     thread: Worker;
@@ -64,6 +71,7 @@ class FunctionRunner {
     readonly name: string,
     private readonly definition: LocalFunction,
     private readonly outDir: string,
+    private readonly region: string,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -119,7 +127,7 @@ class FunctionRunner {
       functionVersion: "$LATEST",
       memoryLimitInMB: "1024",
       timeoutMs: this.definition.timeoutMs,
-      invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${this.name}`,
+      invokedFunctionArn: functionArn(this.region, this.name),
     };
     const reply = await new Promise<WorkerReply>((resolve) => {
       const timer = setTimeout(() => {
@@ -153,7 +161,16 @@ class FunctionRunner {
       env: { ...baseEnvironment(this.name), ...this.definition.environment },
       workerData: { bundle: this.bundlePath, exportName },
       execArgv: ["--enable-source-maps"],
+      stdout: true,
+      stderr: true,
     });
+    // What the function prints reaches the stack's log line by line, as in its
+    // CloudWatch log stream.
+    for (const stream of [thread.stdout, thread.stderr]) {
+      createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY }).on("line", (line) =>
+        this.log(`${this.name} ${line}`),
+      );
+    }
     const pending = new Map<string, (reply: WorkerReply) => void>();
     thread.on("message", (reply: WorkerReply) => {
       pending.get(reply.id)?.(reply);
@@ -219,6 +236,8 @@ export function functionBuildOptions(entry: string): esbuild.BuildOptions {
 
 export interface LambdaService {
   endpoint: string;
+  /** Resolves when every deployed function's first build has ended. */
+  built(): Promise<void>;
   /** Loads (or replaces) the functions the service runs. */
   deploy(functions: Record<string, LocalFunction>): Promise<void>;
   invoke(name: string, event: unknown): Promise<InvokeResult>;
@@ -235,16 +254,21 @@ export async function startLambda(options: {
   port: number;
   host?: string;
   outDir: string;
+  /** Named in function ARNs and in each function's `AWS_REGION`. */
+  region?: string;
+  /** Receives the service's notices and every line a function prints, prefixed with its name. */
   log?: (line: string) => void;
 }): Promise<LambdaService> {
   const host = options.host ?? "127.0.0.1";
+  const region = options.region ?? "us-east-1";
+  const log = options.log ?? (() => {});
   let runners = new Map<string, FunctionRunner>();
 
   const deploy = async (functions: Record<string, LocalFunction>) => {
     const next = new Map(
       Object.entries(functions).map(([name, definition]) => [
         name,
-        new FunctionRunner(name, definition, options.outDir, options.log ?? (() => {})),
+        new FunctionRunner(name, definition, options.outDir, region, log),
       ]),
     );
     await Promise.all([...next.values()].map((runner) => runner.start()));
@@ -260,45 +284,203 @@ export async function startLambda(options: {
         ok: false,
         error: {
           errorType: "ResourceNotFoundException",
-          errorMessage: `Function not found: ${name}`,
+          errorMessage: `Function not found: ${functionArn(region, name)}`,
         },
       };
     }
     const result = await runner.invoke(event);
-    if (!result.ok) options.log?.(`${name} failed: ${result.error.errorType}`);
+    if (!result.ok) log(`${name} failed: ${result.error.errorType}`);
     return result;
   };
 
-  const server = createServer(async (request, response) => {
-    const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(request.url ?? "");
-    const name = match?.[1] ? decodeURIComponent(match[1]) : undefined;
-    if (request.method !== "POST" || !name || !runners.has(name)) {
-      response.writeHead(404, { "content-type": "application/json" });
-      response.end(JSON.stringify({ Type: "User", message: "Function not found" }));
-      return;
-    }
-    const body = (await readBody(request)).toString("utf8");
-    const result = await invoke(name, body ? JSON.parse(body) : {});
-    if (result.ok) {
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify(result.payload));
-    } else {
-      response.writeHead(200, {
-        "content-type": "application/json",
-        "x-amz-function-error": "Unhandled",
-      });
-      response.end(JSON.stringify(result.error));
-    }
-  });
+  const server = createServer(
+    guarded(
+      (request, response) =>
+        serveInvoke(request, response, { runners: () => runners, invoke, region, log }),
+      (error) => log(`lambda: request failed: ${String(error)}`),
+      (response) => sendLambdaError(response, 500, "ServiceException", "Service", "Internal error"),
+    ),
+  );
   const port = await listen(server, options.port, host, "LOCAL_LAMBDA_PORT");
 
   return {
     endpoint: `http://${host}:${port}`,
     deploy,
     invoke,
+    built: async () => {
+      await Promise.all([...runners.values()].map((runner) => runner.built));
+    },
     stop: async () => {
       await close(server);
       await Promise.all([...runners.values()].map((runner) => runner.stop()));
     },
   };
+}
+
+export function functionArn(region: string, name: string) {
+  return `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${name}`;
+}
+
+/** Lambda's synchronous request payload limit. */
+const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+/**
+ * The Invoke API (`POST /2015-03-31/functions/{name}/invocations`) with the
+ * errors Lambda documents for it: an unknown function is a 404
+ * ResourceNotFoundException, a body that is not JSON a 400
+ * InvalidRequestContentException, a payload over 6 MB a 413
+ * RequestTooLargeException. A function error is a 200 with
+ * `X-Amz-Function-Error: Unhandled`, as on AWS.
+ */
+async function serveInvoke(
+  request: IncomingMessage,
+  response: ServerResponse,
+  service: {
+    runners: () => ReadonlyMap<string, unknown>;
+    invoke: (name: string, event: unknown) => Promise<InvokeResult>;
+    region: string;
+    log: (line: string) => void;
+  },
+) {
+  const url = requestUrl(request, "http://lambda");
+  if (!url) {
+    request.resume();
+    return sendLambdaError(
+      response,
+      400,
+      "InvalidRequestContentException",
+      "User",
+      "The request target is not a valid URL.",
+    );
+  }
+  const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(url.pathname);
+  if (request.method !== "POST" || !match?.[1]) {
+    request.resume();
+    return sendLambdaError(response, 404, "UnknownOperationException", "User", "Unknown operation");
+  }
+  let requested: string;
+  try {
+    requested = decodeURIComponent(match[1]);
+  } catch {
+    request.resume();
+    return sendLambdaError(
+      response,
+      400,
+      "InvalidParameterValueException",
+      "User",
+      "The function name is not valid.",
+    );
+  }
+  const { name, qualifier } = parseFunctionName(requested, url.searchParams.get("Qualifier"));
+  if (!service.runners().has(name) || (qualifier !== undefined && qualifier !== "$LATEST")) {
+    request.resume();
+    const arn = functionArn(service.region, name) + (qualifier ? `:${qualifier}` : "");
+    return sendLambdaError(
+      response,
+      404,
+      "ResourceNotFoundException",
+      "User",
+      `Function not found: ${arn}`,
+    );
+  }
+  const invocationType = headerValue(request, "x-amz-invocation-type") ?? "RequestResponse";
+  if (!["RequestResponse", "Event", "DryRun"].includes(invocationType)) {
+    request.resume();
+    return sendLambdaError(
+      response,
+      400,
+      "InvalidParameterValueException",
+      "User",
+      `Unsupported invocation type: ${invocationType}`,
+    );
+  }
+
+  let body: Buffer;
+  try {
+    body = await readBody(request, MAX_PAYLOAD_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      return sendLambdaError(
+        response,
+        413,
+        "RequestTooLargeException",
+        "User",
+        `Request must be smaller than ${MAX_PAYLOAD_BYTES} bytes for the InvokeFunction operation`,
+      );
+    }
+    request.destroy();
+    return;
+  }
+  let event: unknown = {};
+  if (body.length) {
+    try {
+      event = JSON.parse(body.toString("utf8"));
+    } catch (error) {
+      return sendLambdaError(
+        response,
+        400,
+        "InvalidRequestContentException",
+        "User",
+        `Could not parse request body into json: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  const headers = { "x-amz-executed-version": "$LATEST", "x-amzn-requestid": randomUUID() };
+  if (invocationType === "DryRun") {
+    response.writeHead(204, headers).end();
+    return;
+  }
+  if (invocationType === "Event") {
+    response.writeHead(202, headers).end();
+    void service.invoke(name, event).catch((error) => service.log(`${name}: ${String(error)}`));
+    return;
+  }
+  const result = await service.invoke(name, event);
+  response.writeHead(200, {
+    ...headers,
+    "content-type": "application/json",
+    ...(result.ok ? {} : { "x-amz-function-error": "Unhandled" }),
+  });
+  response.end(JSON.stringify(result.ok ? result.payload : result.error));
+}
+
+/**
+ * A function is named by its name, its ARN or a partial ARN
+ * (`123456789012:function:name`), each optionally with `:qualifier`.
+ */
+function parseFunctionName(requested: string, queryQualifier: string | null) {
+  const parts = requested.split(":");
+  let name = requested;
+  let qualifier: string | undefined;
+  const functionIndex = parts.indexOf("function");
+  if (functionIndex >= 0 && parts[functionIndex + 1]) {
+    name = parts[functionIndex + 1] as string;
+    qualifier = parts[functionIndex + 2];
+  } else if (parts.length === 2) {
+    [name, qualifier] = parts as [string, string];
+  }
+  return { name, qualifier: queryQualifier ?? qualifier };
+}
+
+function headerValue(request: IncomingMessage, name: string) {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Lambda's REST-JSON error: `x-amzn-ErrorType` names it, the body carries `Type` and `message`. */
+function sendLambdaError(
+  response: ServerResponse,
+  status: number,
+  errorType: string,
+  type: "User" | "Service",
+  message: string,
+) {
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "x-amzn-errortype": errorType,
+    "x-amzn-requestid": randomUUID(),
+    ...(status === 413 ? { connection: "close" } : {}),
+  });
+  response.end(JSON.stringify({ Type: type, message }));
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { close, listen } from "./net";
+import { close, guarded, listen, requestUrl } from "./net";
 
 /**
  * "signup", "resend" and "forgot-password" are the codes this product sends;
@@ -88,22 +88,30 @@ export async function startMailboxServer(
     response.end(body === undefined ? undefined : JSON.stringify(body));
   };
 
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    if (request.method === "OPTIONS") return send(response, 204);
-    if (request.method !== "GET") return send(response, 405, { message: "Method not allowed" });
-    const path = new URL(request.url ?? "/", "http://mailbox").pathname;
-    const segments = path.split("/").filter(Boolean);
-    if (segments.length !== 1 || segments[0] === undefined) {
-      return send(response, 404, { message: "GET /<email address>" });
-    }
-    let email: string;
-    try {
-      email = decodeURIComponent(segments[0]);
-    } catch {
-      return send(response, 400, { message: "Malformed email address" });
-    }
-    send(response, 200, mailbox.messagesFor(email));
-  });
+  const server = createServer(
+    guarded(
+      (request: IncomingMessage, response: ServerResponse) => {
+        request.resume();
+        if (request.method === "OPTIONS") return send(response, 204);
+        if (request.method !== "GET") return send(response, 405, { message: "Method not allowed" });
+        const url = requestUrl(request, "http://mailbox");
+        if (!url) return send(response, 400, { message: "Malformed request target" });
+        const path = url.pathname;
+        const segments = path.split("/").filter(Boolean);
+        if (segments.length !== 1 || segments[0] === undefined) {
+          return send(response, 404, { message: "GET /<email address>" });
+        }
+        let email: string;
+        try {
+          email = decodeURIComponent(segments[0]);
+        } catch {
+          return send(response, 400, { message: "Malformed email address" });
+        }
+        send(response, 200, mailbox.messagesFor(email));
+      },
+      () => {},
+    ),
+  );
 
   const bound = await listen(server, port, host, "LOCAL_MAILBOX_PORT");
   const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;

@@ -1,5 +1,6 @@
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 
 export class PortInUseError extends Error {
   constructor(
@@ -35,8 +36,112 @@ export function close(server: Server) {
   });
 }
 
-export async function readBody(request: import("node:http").IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+export class BodyTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`The request body is larger than ${maxBytes} bytes.`);
+    this.name = "BodyTooLargeError";
+  }
+}
+
+/**
+ * Reads a request body whole. Past `maxBytes` it stops keeping the bytes
+ * (the rest is drained, so a reply can still be sent) and rejects; a client
+ * that disconnects mid-body rejects too.
+ */
+export function readBody(request: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY) {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      request.off("data", onData);
+      request.off("end", onEnd);
+      request.off("error", onError);
+      request.off("close", onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        cleanup();
+        request.resume();
+        reject(new BodyTooLargeError(maxBytes));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = () => {
+      if (request.complete) return;
+      cleanup();
+      reject(
+        Object.assign(new Error("The client closed the request mid-body."), { code: "ECONNRESET" }),
+      );
+    };
+    request.on("data", onData);
+    request.on("end", onEnd);
+    request.on("error", onError);
+    request.on("close", onClose);
+  });
+}
+
+type RequestListener = (request: IncomingMessage, response: ServerResponse) => unknown;
+
+/**
+ * A request listener that cannot take the process down: whatever it throws
+ * or rejects with is reported, and the client gets `fallback` (by default a
+ * bare JSON 500) if nothing was sent yet, else a closed connection.
+ */
+export function guarded(
+  listener: RequestListener,
+  report: (error: unknown) => void,
+  fallback: (response: ServerResponse) => void = (response) => {
+    response.writeHead(500, { "content-type": "application/json" });
+    response.end(JSON.stringify({ message: "Internal Server Error" }));
+  },
+): RequestListener {
+  return (request, response) => {
+    const fail = (error: unknown) => {
+      report(error);
+      try {
+        if (response.headersSent) response.destroy();
+        else fallback(response);
+      } catch {
+        response.destroy();
+      }
+    };
+    try {
+      const result = listener(request, response);
+      if (result instanceof Promise) result.catch(fail);
+    } catch (error) {
+      fail(error);
+    }
+  };
+}
+
+/** A request whose body was already read, readable once more (for a handler that reads it itself). */
+export function replayRequest(request: IncomingMessage, body: Buffer): IncomingMessage {
+  return Object.assign(Readable.from(body.length ? [body] : [], { objectMode: false }), {
+    headers: request.headers,
+    rawHeaders: request.rawHeaders,
+    method: request.method,
+    url: request.url,
+    httpVersion: request.httpVersion,
+    complete: true,
+    socket: request.socket,
+  }) as unknown as IncomingMessage;
+}
+
+/** The request's path, or null when its target is not a URL (e.g. `http://[`). */
+export function requestUrl(request: IncomingMessage, base: string): URL | null {
+  try {
+    return new URL(request.url ?? "/", base);
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { UsersTable } from "@userprofile/core/users-table";
 import {
   type ApiRoute,
@@ -7,7 +7,12 @@ import {
   corsAllowMethods,
   devOrigins,
 } from "@userprofile/functions/api/routes";
-import { apiFunctionDefaults, postConfirmationFunction } from "@userprofile/functions/definitions";
+import {
+  apiFunctionDefaults,
+  type FunctionGrants,
+  permissionsFor,
+  postConfirmationFunction,
+} from "@userprofile/functions/definitions";
 import { createLocalClock, type LocalClock } from "./clock";
 import { startCognito } from "./cognito/index";
 import { createTriggerFailures } from "./cognito/post-confirmation";
@@ -15,17 +20,20 @@ import type { LocalConfig } from "./config";
 import { startControlServer } from "./control";
 import {
   ensureUsersTable,
-  localCredentials,
   localDynamoDBClient,
   startDynamoDB,
   startExpirySweeper,
 } from "./dynamodb";
 import { startGateway } from "./gateway";
+import { cognitoGate, dynamodbAuthorizer, LOCAL_ACCOUNT_ID, LocalIam } from "./iam";
 import { type LocalFunction, startLambda } from "./lambda";
 import { Mailbox, startMailboxServer } from "./mailbox";
+import { removeOwnOutputsSync, replaceStaleOutputs, writeOutputs } from "./outputs-file";
 import { startWebDevServer } from "./web";
 
 export interface LocalOutputs {
+  /** The stack's process: a client can tell a live stack's file from one a killed stack left behind. */
+  pid: number;
   region: string;
   userPoolId: string;
   userPoolClientId: string;
@@ -43,13 +51,22 @@ export interface LocalStack {
   outputs: LocalOutputs;
   /** The stack's notion of now, which the control moves; everything that checks time reads it. */
   clock: LocalClock;
+  /**
+   * Resolves when every function's bundle is built. The stack is ready before
+   * that (a first call waits for its build); tests wait, so that a build on a
+   * busy machine does not eat into Cognito's 5-second trigger window, which on
+   * AWS starts with the function already deployed.
+   */
+  functionsBuilt(): Promise<void>;
   stop(): Promise<void>;
 }
 
-const POST_CONFIRMATION = "PostConfirmation";
+export const POST_CONFIRMATION = "PostConfirmation";
 /** AWS deletes expired items within a few days; locally, once at start and then hourly. */
 const EXPIRY_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
-const functionName = (route: ApiRoute) => `Api-${route.method}-${route.path.replace(/\W+/g, "")}`;
+/** The local Lambda function serving a route, e.g. `Api-GET-me`. */
+export const localFunctionName = (route: ApiRoute) =>
+  `Api-${route.method}-${route.path.replace(/\W+/g, "")}`;
 
 /**
  * Starts the whole system on this machine: DynamoDB, the user pool, the
@@ -65,6 +82,11 @@ export async function startLocalStack(
      * inject faults (e.g. an unreachable DynamoDB endpoint for the trigger).
      */
     functionEnvironment?: Record<string, Record<string, string>>;
+    /**
+     * Replaces a function's grants (by local function name). Tests remove one
+     * grant to see the route fail as it would on AWS.
+     */
+    grants?: Record<string, FunctionGrants>;
   } = {},
 ): Promise<LocalStack> {
   const log = options.log ?? (() => {});
@@ -72,20 +94,25 @@ export async function startLocalStack(
   const vite = config.web ? import("vite") : undefined;
   vite?.catch(() => {});
   const outputsPath = config.outputsFile;
-  if (outputsPath) await rm(outputsPath, { force: true });
+  if (outputsPath) await replaceStaleOutputs(outputsPath);
   await mkdir(config.dataDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
-    if (outputsPath) await rm(outputsPath, { force: true });
+    if (outputsPath) removeOwnOutputsSync(outputsPath);
     await Promise.allSettled(stops.splice(0).map((stopPart) => stopPart()));
   };
 
   try {
     const host = config.host;
+    // Each function signs with its own key and may do only what its grants
+    // allow; any other key (tests, tools) keeps full access.
+    const iam = new LocalIam();
     const dynamodb = await startDynamoDB({
       port: config.ports.dynamodb,
       host,
       dataDir: `${config.dataDir}/dynamodb`,
+      authorize: dynamodbAuthorizer(iam, config.region, log),
+      log,
     });
     let sweeper: ReturnType<typeof startExpirySweeper> | undefined;
     // The sweeper stops before the emulator it scans.
@@ -114,24 +141,39 @@ export async function startLocalStack(
       port: config.ports.lambda,
       host,
       outDir: config.buildDir,
+      region: config.region,
       log,
     });
     stops.push(lambda.stop);
-    const environment = (links: Record<string, Record<string, string>>) => ({
-      AWS_REGION: config.region,
-      AWS_DEFAULT_REGION: config.region,
-      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
-      SST_RESOURCE_App: JSON.stringify({ name: "userprofile", stage: "local" }),
-      ...Object.fromEntries(
-        Object.entries(links).map(([name, value]) => [
-          `SST_RESOURCE_${name}`,
-          JSON.stringify({ ...value, type: "sst.sst.Linkable" }),
-        ]),
-      ),
-    });
+    const environment = (
+      name: string,
+      grants: FunctionGrants,
+      links: Record<string, Record<string, string>>,
+    ) => {
+      const credentials = iam.addFunction(
+        name,
+        permissionsFor(options.grants?.[name] ?? grants, {
+          table: `arn:aws:dynamodb:${config.region}:${LOCAL_ACCOUNT_ID}:table/${usersTable}`,
+          userPool: `arn:aws:cognito-idp:${config.region}:${LOCAL_ACCOUNT_ID}:userpool/${cognito.userPoolId}`,
+        }),
+      );
+      return {
+        AWS_REGION: config.region,
+        AWS_DEFAULT_REGION: config.region,
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        AWS_SESSION_TOKEN: credentials.sessionToken,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+        AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.endpoint,
+        SST_RESOURCE_App: JSON.stringify({ name: "userprofile", stage: "local" }),
+        ...Object.fromEntries(
+          Object.entries(links).map(([name, value]) => [
+            `SST_RESOURCE_${name}`,
+            JSON.stringify({ ...value, type: "sst.sst.Linkable" }),
+          ]),
+        ),
+      };
+    };
 
     const cognito = await startCognito({
       port: config.ports.cognito,
@@ -144,6 +186,7 @@ export async function startLocalStack(
       log,
       clock,
       triggerFailures,
+      gate: cognitoGate(iam, config.region, log),
     });
     stops.push(cognito.stop);
 
@@ -151,18 +194,24 @@ export async function startLocalStack(
       [POST_CONFIRMATION]: {
         handler: postConfirmationFunction.handler,
         timeoutMs: postConfirmationFunction.timeoutSeconds * 1000,
-        environment: environment({ UsersTable: { name: usersTable } }),
+        environment: environment(POST_CONFIRMATION, postConfirmationFunction.grants, {
+          UsersTable: { name: usersTable },
+        }),
       },
     };
     for (const route of apiRoutes) {
-      functions[functionName(route)] = {
+      const name = localFunctionName(route);
+      functions[name] = {
         handler: route.handler,
         timeoutMs: apiFunctionDefaults.timeoutSeconds * 1000,
-        environment: environment({
+        environment: environment(name, route.grants, {
           UsersTable: { name: usersTable },
           UserPool: { id: cognito.userPoolId },
         }),
       };
+    }
+    for (const name of Object.keys(options.grants ?? {})) {
+      if (!functions[name]) throw new Error(`No local function named ${name}`);
     }
     for (const [name, extra] of Object.entries(options.functionEnvironment ?? {})) {
       const definition = functions[name];
@@ -182,13 +231,15 @@ export async function startLocalStack(
       port: config.ports.api,
       host,
       routes: apiRoutes,
-      functionFor: functionName,
+      functionFor: localFunctionName,
       lambda,
       jwt: {
         issuer: cognito.issuer,
         jwksUrl: cognito.jwksUrl,
         audiences: [cognito.userPoolClientId],
       },
+      now: () => clock.now(),
+      log,
       cors: {
         allowOrigins: [...devOrigins, `http://localhost:${config.ports.web}`],
         allowMethods: corsAllowMethods,
@@ -220,6 +271,7 @@ export async function startLocalStack(
     const [webUrl] = await Promise.all([startWeb(), lambda.deploy(functions)]);
 
     const outputs: LocalOutputs = {
+      pid: process.pid,
       region: config.region,
       userPoolId: cognito.userPoolId,
       userPoolClientId: cognito.userPoolClientId,
@@ -231,12 +283,8 @@ export async function startLocalStack(
       mailboxUrl: mailboxServer.url,
       controlUrl: control.url,
     };
-    if (outputsPath) {
-      // Written whole, then renamed: a reader polling for the file never sees half of it.
-      await writeFile(`${outputsPath}.tmp`, `${JSON.stringify(outputs, null, 2)}\n`);
-      await rename(`${outputsPath}.tmp`, outputsPath);
-    }
-    return { outputs, clock, stop };
+    if (outputsPath) await writeOutputs(outputsPath, outputs);
+    return { outputs, clock, functionsBuilt: () => lambda.built(), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,90 +1,70 @@
-import { spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dirname, join } from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { readLiveOutputs } from "../src/outputs-file";
 import { repoRoot } from "../src/paths";
-
-async function freePort() {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+import { cliEnvironment, refused, startCli, waitFor } from "./cli-process";
 
 let dir: string;
+const running: Array<ReturnType<typeof startCli>> = [];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "local-cli-"));
+});
+afterEach(() => {
+  for (const cli of running.splice(0)) cli.kill();
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function environment() {
-  const [dynamodb, cognito, lambda, api, mailbox, web, control] = await Promise.all(
-    Array.from({ length: 7 }, freePort),
-  );
-  return {
-    ...process.env,
-    LOCAL_DYNAMODB_PORT: String(dynamodb),
-    LOCAL_COGNITO_PORT: String(cognito),
-    LOCAL_LAMBDA_PORT: String(lambda),
-    LOCAL_API_PORT: String(api),
-    LOCAL_MAILBOX_PORT: String(mailbox),
-    LOCAL_WEB_PORT: String(web),
-    LOCAL_CONTROL_PORT: String(control),
-    LOCAL_DATA_DIR: join(dir, "data"),
-    LOCAL_OUTPUTS_FILE: join(dir, "outputs.json"),
-  };
+function start(...args: Parameters<typeof startCli>) {
+  const cli = startCli(...args);
+  running.push(cli);
+  return cli;
 }
 
-/** The command behind `pnpm dev:local`, as a user runs it. */
-function startCli(env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/local/src/cli.ts", "start"], {
-    cwd: repoRoot,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  return { child, exit, output: () => output };
-}
+const readJson = (file: string) => JSON.parse(readFileSync(file, "utf8"));
 
-async function waitFor(condition: () => boolean, what: string, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+/**
+ * A checkout as `git clone` leaves it (no `.local/`), sharing this one's
+ * installed node_modules so that no install is needed.
+ */
+async function freshClone() {
+  const root = await mkdtemp(join(tmpdir(), "local-clone-"));
+  const files = execFileSync(
+    "git",
+    ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+    {
+      cwd: repoRoot,
+      encoding: "utf8",
+    },
+  )
+    .split("\0")
+    .filter((file) => file && existsSync(join(repoRoot, file)));
+  for (const file of files) {
+    await mkdir(dirname(join(root, file)), { recursive: true });
+    await copyFile(join(repoRoot, file), join(root, file));
   }
+  await symlink(join(repoRoot, "node_modules"), join(root, "node_modules"));
+  for (const name of await readdir(join(repoRoot, "packages"))) {
+    const modules = join(repoRoot, "packages", name, "node_modules");
+    if (existsSync(modules)) await symlink(modules, join(root, "packages", name, "node_modules"));
+  }
+  expect(existsSync(join(root, ".local"))).toBe(false);
+  return root;
 }
-
-const refused = (url: string) =>
-  fetch(url).then(
-    () => false,
-    () => true,
-  );
 
 describe("pnpm dev:local", () => {
-  let cli: ReturnType<typeof startCli> | undefined;
-  afterAll(() => {
-    if (cli && cli.child.exitCode === null) cli.child.kill("SIGKILL");
-  });
-
   it("writes outputs.json when ready, serves every part, and stops cleanly on SIGTERM", async () => {
-    const env = await environment();
+    const env = await cliEnvironment(dir);
     const outputsFile = env.LOCAL_OUTPUTS_FILE;
-    cli = startCli(env);
+    const cli = start(env);
     await waitFor(() => existsSync(outputsFile), "outputs.json");
-    const outputs = JSON.parse(readFileSync(outputsFile, "utf8"));
+    const outputs = readJson(outputsFile);
     expect(Object.keys(outputs).sort()).toEqual(
       [
         "apiUrl",
@@ -92,6 +72,7 @@ describe("pnpm dev:local", () => {
         "controlUrl",
         "dynamodbEndpoint",
         "mailboxUrl",
+        "pid",
         "region",
         "usersTable",
         "userPoolClientId",
@@ -99,10 +80,11 @@ describe("pnpm dev:local", () => {
         "webUrl",
       ].sort(),
     );
+    expect(outputs.pid).toBe(cli.child.pid);
     expect(outputs.webUrl).toBe(`http://localhost:${env.LOCAL_WEB_PORT}`);
     expect(outputs.apiUrl).toContain(`:${env.LOCAL_API_PORT}`);
     expect(outputs.controlUrl).toBe(`http://127.0.0.1:${env.LOCAL_CONTROL_PORT}`);
-    await waitFor(() => cli?.output().includes("Local stack ready") ?? false, "the ready banner");
+    await waitFor(() => cli.output().includes("Local stack ready"), "the ready banner");
     expect(cli.output()).toContain(outputs.webUrl);
 
     expect((await fetch(outputs.webUrl)).status).toBe(200);
@@ -114,7 +96,7 @@ describe("pnpm dev:local", () => {
     });
 
     cli.child.kill("SIGTERM");
-    expect(await cli.exit).toBe(0);
+    expect(await cli.exit).toEqual({ code: 0, signal: null });
     expect(existsSync(outputsFile)).toBe(false);
     for (const url of [
       outputs.webUrl,
@@ -129,18 +111,156 @@ describe("pnpm dev:local", () => {
   });
 
   it("names a busy port and the variable that moves it", async () => {
-    const env = await environment();
+    const env = await cliEnvironment(dir);
     const blocker = createServer();
     const port = Number(env.LOCAL_API_PORT);
     await new Promise<void>((resolve) => blocker.listen(port, "127.0.0.1", resolve));
     try {
-      const run = startCli(env);
-      expect(await run.exit).toBe(1);
+      const run = start(env);
+      expect((await run.exit).code).toBe(1);
       expect(run.output()).toContain(`Port ${port} is already in use`);
       expect(run.output()).toContain("LOCAL_API_PORT");
       expect(existsSync(env.LOCAL_OUTPUTS_FILE)).toBe(false);
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe("on a fresh clone", () => {
+  let clone: string;
+  beforeAll(async () => {
+    clone = await freshClone();
+  });
+  afterAll(async () => {
+    await rm(clone, { recursive: true, force: true });
+  });
+
+  it("LOCAL_DATA_DIR alone works (outputs.json goes to a .local/ it creates); Ctrl-C to the process group exits 0 with no pnpm error", async () => {
+    const { LOCAL_OUTPUTS_FILE: _, ...env } = await cliEnvironment(dir);
+    const dataDir = join(dir, "elsewhere", "data");
+    const cli = start(
+      { ...env, LOCAL_DATA_DIR: dataDir, LOCAL_WEB: "false" },
+      { root: clone, command: ["pnpm", "dev:local"] },
+    );
+    const outputsFile = join(clone, ".local", "outputs.json");
+    await waitFor(() => existsSync(outputsFile), "outputs.json");
+    expect(readJson(outputsFile).webUrl).toBeNull();
+    expect((await readdir(dataDir)).sort()).toEqual(["cognito", "dynamodb"]);
+    expect(existsSync(join(clone, ".local", "data"))).toBe(false);
+
+    // What a terminal does on Ctrl-C: SIGINT to every process of the foreground group.
+    process.kill(-(cli.child.pid as number), "SIGINT");
+    expect(await cli.exit).toEqual({ code: 0, signal: null });
+    expect(cli.output()).toContain("stopping the local stack");
+    expect(cli.output()).not.toMatch(/ELIFECYCLE|ERR_|Command failed/);
+    expect(existsSync(outputsFile)).toBe(false);
+  });
+
+  it("honours every documented variable", async () => {
+    const env = await cliEnvironment(dir);
+    const outputsFile = join(dir, "nested", "not-yet", "outputs.json");
+    const dataDir = join(dir, "all-variables-data");
+    const cli = start(
+      {
+        ...env,
+        LOCAL_WEB: "true",
+        LOCAL_REGION: "eu-west-2",
+        LOCAL_DATA_DIR: dataDir,
+        LOCAL_OUTPUTS_FILE: outputsFile,
+      },
+      { root: clone },
+    );
+    await waitFor(() => existsSync(outputsFile), "outputs.json");
+    const outputs = readJson(outputsFile);
+    expect(outputs).toMatchObject({
+      pid: cli.child.pid,
+      region: "eu-west-2",
+      apiUrl: `http://127.0.0.1:${env.LOCAL_API_PORT}`,
+      cognitoEndpoint: `http://127.0.0.1:${env.LOCAL_COGNITO_PORT}`,
+      dynamodbEndpoint: `http://127.0.0.1:${env.LOCAL_DYNAMODB_PORT}`,
+      mailboxUrl: `http://127.0.0.1:${env.LOCAL_MAILBOX_PORT}`,
+      controlUrl: `http://127.0.0.1:${env.LOCAL_CONTROL_PORT}`,
+      webUrl: `http://localhost:${env.LOCAL_WEB_PORT}`,
+    });
+    const invoke = await fetch(
+      `http://127.0.0.1:${env.LOCAL_LAMBDA_PORT}/2015-03-31/functions/Nope/invocations`,
+      { method: "POST", body: "{}" },
+    );
+    expect(await invoke.json()).toMatchObject({
+      message: "Function not found: arn:aws:lambda:eu-west-2:000000000000:function:Nope",
+    });
+    const jwks = await fetch(
+      `${outputs.cognitoEndpoint}/${outputs.userPoolId}/.well-known/jwks.json`,
+    );
+    expect(jwks.status).toBe(200);
+    expect((await fetch(outputs.webUrl)).status).toBe(200);
+    expect((await readdir(dataDir)).sort()).toEqual(["cognito", "dynamodb"]);
+    expect(existsSync(join(clone, ".local", "data"))).toBe(false);
+
+    cli.child.kill("SIGTERM");
+    expect((await cli.exit).code).toBe(0);
+    expect(existsSync(outputsFile)).toBe(false);
+  });
+});
+
+describe("a stack that dies", () => {
+  let injector: string;
+  beforeAll(async () => {
+    // Fault injection: SIGUSR2 makes the stack's own process throw, or reject a promise nobody awaits.
+    injector = join(dir, "inject-crash.mjs");
+    await writeFile(
+      injector,
+      `process.on("SIGUSR2", () => {
+  if (process.env.INJECT === "rejection") Promise.reject(new Error("injected rejection"));
+  else setImmediate(() => { throw new Error("injected crash"); });
+});
+`,
+    );
+  });
+
+  it.each(["exception", "rejection"])(
+    "from an uncaught %s removes its outputs.json and exits 1",
+    async (kind) => {
+      const env = { ...(await cliEnvironment(dir)), LOCAL_WEB: "false", INJECT: kind };
+      const cli = start(env, { nodeArgs: ["--import", injector] });
+      await waitFor(() => existsSync(env.LOCAL_OUTPUTS_FILE), "outputs.json");
+      cli.child.kill("SIGUSR2");
+      expect((await cli.exit).code).toBe(1);
+      expect(cli.output()).toContain("The local stack crashed");
+      expect(cli.output()).toContain(`injected ${kind === "rejection" ? "rejection" : "crash"}`);
+      expect(existsSync(env.LOCAL_OUTPUTS_FILE)).toBe(false);
+    },
+  );
+
+  it("from SIGKILL leaves a file that names a dead pid: clients ignore it and the next start replaces it", async () => {
+    const env = { ...(await cliEnvironment(dir)), LOCAL_WEB: "false" };
+    const first = start(env);
+    await waitFor(() => existsSync(env.LOCAL_OUTPUTS_FILE), "outputs.json");
+    expect(await readLiveOutputs(env.LOCAL_OUTPUTS_FILE)).toMatchObject({ pid: first.child.pid });
+    first.kill();
+    await first.exit;
+    expect(readJson(env.LOCAL_OUTPUTS_FILE).pid).toBe(first.child.pid);
+    expect(await readLiveOutputs(env.LOCAL_OUTPUTS_FILE)).toBeNull();
+
+    const second = start(env);
+    await waitFor(
+      () =>
+        existsSync(env.LOCAL_OUTPUTS_FILE) &&
+        readJson(env.LOCAL_OUTPUTS_FILE).pid === second.child.pid,
+      "the new outputs.json",
+    );
+    const outputs = await readLiveOutputs(env.LOCAL_OUTPUTS_FILE);
+    expect((await fetch(`${outputs?.apiUrl}/me`)).status).toBe(401);
+
+    // A third start with the same file refuses while the second one runs, and leaves its file alone.
+    const third = start({
+      ...(await cliEnvironment(dir)),
+      LOCAL_WEB: "false",
+      LOCAL_OUTPUTS_FILE: env.LOCAL_OUTPUTS_FILE,
+    });
+    expect((await third.exit).code).toBe(1);
+    expect(third.output()).toContain(`Another local stack (pid ${second.child.pid}) is running`);
+    expect(readJson(env.LOCAL_OUTPUTS_FILE).pid).toBe(second.child.pid);
   });
 });

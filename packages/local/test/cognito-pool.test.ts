@@ -1,11 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
+  AdminCreateUserCommand,
   AdminGetUserCommand,
   ConfirmSignUpCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   ListUsersCommand,
+  type ListUsersCommandOutput,
+  paginateListUsers,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { signIn, signOut } from "aws-amplify/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -175,17 +178,15 @@ describe("load and persistence", () => {
     reading = false;
     await reader;
 
-    const users = await h.client.send(
-      new ListUsersCommand({
-        UserPoolId: h.pool.userPoolId,
-        Filter: 'cognito:user_status = "CONFIRMED"',
-      }),
-    );
-    const confirmed = new Set(
-      (users.Users ?? []).flatMap(
-        (user) => user.Attributes?.filter((a) => a.Name === "email").map((a) => a.Value) ?? [],
-      ),
-    );
+    const confirmed = new Set<string | undefined>();
+    for await (const page of paginateListUsers(
+      { client: h.client },
+      { UserPoolId: h.pool.userPoolId, Filter: 'cognito:user_status = "CONFIRMED"' },
+    )) {
+      for (const user of page.Users ?? []) {
+        confirmed.add(user.Attributes?.find((a) => a.Name === "email")?.Value);
+      }
+    }
     expect(emails.filter((email) => confirmed.has(email))).toHaveLength(50);
     expect(h.lambda.invocations.length - before).toBe(50);
     expect(reads).toBeGreaterThan(0);
@@ -213,5 +214,115 @@ describe("load and persistence", () => {
     const result = await signIn({ username: email, password: PASSWORD });
     expect(result.isSignedIn).toBe(true);
     await signOut();
+  });
+});
+
+describe("ListUsers", () => {
+  const prefix = `pages.${process.pid}.${Date.now()}`;
+  const byPrefix = `email ^= "${prefix}"`;
+  const emails = Array.from({ length: 130 }, (_, i) => `${prefix}.${i}@example.com`);
+
+  beforeAll(async () => {
+    for (const email of emails) {
+      await h.client.send(
+        new AdminCreateUserCommand({
+          UserPoolId: h.pool.userPoolId,
+          Username: email,
+          MessageAction: "SUPPRESS",
+          UserAttributes: [
+            { Name: "email", Value: email },
+            { Name: "given_name", Value: "Page" },
+          ],
+        }),
+      );
+    }
+  });
+
+  async function allPages(request: { Limit?: number; AttributesToGet?: string[] }) {
+    const pages: ListUsersCommandOutput[] = [];
+    let token: string | undefined;
+    do {
+      const page = await h.client.send(
+        new ListUsersCommand({
+          UserPoolId: h.pool.userPoolId,
+          Filter: byPrefix,
+          PaginationToken: token,
+          ...request,
+        }),
+      );
+      pages.push(page);
+      token = page.PaginationToken;
+    } while (token);
+    return pages;
+  }
+
+  const emailsOf = (pages: ListUsersCommandOutput[]) =>
+    pages.flatMap((page) =>
+      (page.Users ?? []).map((user) => user.Attributes?.find((a) => a.Name === "email")?.Value),
+    );
+
+  it("returns at most 60 users a call and a PaginationToken while more remain, as Cognito does", async () => {
+    const pages = await allPages({});
+    expect(pages.map((page) => page.Users?.length)).toEqual([60, 60, 10]);
+    expect(pages.map((page) => page.PaginationToken === undefined)).toEqual([false, false, true]);
+    expect(emailsOf(pages).sort()).toEqual([...emails].sort());
+  });
+
+  it("honours a smaller Limit and refuses one over 60", async () => {
+    const pages = await allPages({ Limit: 50 });
+    expect(pages.map((page) => page.Users?.length)).toEqual([50, 50, 30]);
+    expect(new Set(emailsOf(pages)).size).toBe(130);
+    const error = await failure(
+      h.client.send(new ListUsersCommand({ UserPoolId: h.pool.userPoolId, Limit: 61 })),
+    );
+    expect(error.name).toBe("InvalidParameterException");
+    expect(error.message).toContain("less than or equal to 60");
+  });
+
+  it("returns only the AttributesToGet", async () => {
+    const [first] = await allPages({ AttributesToGet: ["sub", "email"] });
+    for (const user of first?.Users ?? []) {
+      expect(user.Attributes?.map((a) => a.Name).sort()).toEqual(["email", "sub"]);
+    }
+  });
+
+  it("neither skips nor repeats a user when users are added between pages", async () => {
+    const first = await h.client.send(
+      new ListUsersCommand({ UserPoolId: h.pool.userPoolId, Filter: byPrefix }),
+    );
+    const late = `${prefix}.late@example.com`;
+    await h.client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: h.pool.userPoolId,
+        Username: late,
+        MessageAction: "SUPPRESS",
+        UserAttributes: [{ Name: "email", Value: late }],
+      }),
+    );
+    const rest: ListUsersCommandOutput[] = [];
+    let token = first.PaginationToken;
+    while (token) {
+      const page = await h.client.send(
+        new ListUsersCommand({
+          UserPoolId: h.pool.userPoolId,
+          Filter: byPrefix,
+          PaginationToken: token,
+        }),
+      );
+      rest.push(page);
+      token = page.PaginationToken;
+    }
+    const seen = emailsOf([first, ...rest]);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((email) => emails.includes(email as string))).toHaveLength(130);
+  });
+
+  it("refuses a PaginationToken it did not issue", async () => {
+    const error = await failure(
+      h.client.send(
+        new ListUsersCommand({ UserPoolId: h.pool.userPoolId, PaginationToken: "not-a-token" }),
+      ),
+    );
+    expect(error.name).toBe("InvalidParameterException");
   });
 });

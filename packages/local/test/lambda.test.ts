@@ -64,8 +64,80 @@ describe("the local Lambda service", () => {
     });
   });
 
-  it("answers 404 for an unknown function", async () => {
-    expect((await invokeOverHttp("Nope", {})).status).toBe(404);
+  it("answers an unknown function as Lambda does: 404 ResourceNotFoundException naming its ARN", async () => {
+    const response = await invokeOverHttp("Nope", {});
+    expect(response.status).toBe(404);
+    expect(response.headers.get("x-amzn-errortype")).toBe("ResourceNotFoundException");
+    expect(await response.json()).toEqual({
+      Type: "User",
+      message: "Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope",
+    });
+  });
+
+  it("accepts a function's ARN or partial ARN, and refuses a qualifier it does not have", async () => {
+    for (const name of [
+      "arn:aws:lambda:us-east-1:000000000000:function:Echo",
+      "000000000000:function:Echo",
+      "Echo:$LATEST",
+    ]) {
+      const response = await invokeOverHttp(encodeURIComponent(name), { a: 2 });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ got: { a: 2 } });
+    }
+    const versioned = await invokeOverHttp("Echo:7", {});
+    expect(versioned.status).toBe(404);
+    expect(versioned.headers.get("x-amzn-errortype")).toBe("ResourceNotFoundException");
+  });
+
+  it("answers a body that is not JSON with 400 InvalidRequestContentException, and keeps serving", async () => {
+    for (const body of ["{oops", "not json at all", "\u0000\u0001"]) {
+      const response = await fetch(`${lambda.endpoint}/2015-03-31/functions/Echo/invocations`, {
+        method: "POST",
+        body,
+      });
+      expect(response.status).toBe(400);
+      expect(response.headers.get("x-amzn-errortype")).toBe("InvalidRequestContentException");
+      expect(await response.json()).toEqual({
+        Type: "User",
+        message: expect.stringMatching(/^Could not parse request body into json/),
+      });
+    }
+    expect((await invokeOverHttp("Echo", { still: "up" })).status).toBe(200);
+  });
+
+  it("refuses a payload over 6 MB with 413 RequestTooLargeException", async () => {
+    const response = await fetch(`${lambda.endpoint}/2015-03-31/functions/Echo/invocations`, {
+      method: "POST",
+      body: JSON.stringify({ blob: "x".repeat(6 * 1024 * 1024) }),
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get("x-amzn-errortype")).toBe("RequestTooLargeException");
+  });
+
+  it("runs Event invocations in the background (202) and DryRun ones not at all (204)", async () => {
+    const invoke = (type: string) =>
+      fetch(`${lambda.endpoint}/2015-03-31/functions/Echo/invocations`, {
+        method: "POST",
+        headers: { "x-amz-invocation-type": type },
+        body: "{}",
+      });
+    expect((await invoke("Event")).status).toBe(202);
+    expect((await invoke("DryRun")).status).toBe(204);
+    const unknown = await invoke("Sometimes");
+    expect(unknown.status).toBe(400);
+    expect(unknown.headers.get("x-amzn-errortype")).toBe("InvalidParameterValueException");
+  });
+
+  it("answers other paths and methods with 404 UnknownOperationException", async () => {
+    for (const [method, path] of [
+      ["GET", "/2015-03-31/functions/Echo/invocations"],
+      ["POST", "/"],
+      ["POST", "/2015-03-31/functions/%E0%A4%A/invocations"],
+    ] as const) {
+      const response = await fetch(`${lambda.endpoint}${path}`, { method });
+      expect([400, 404]).toContain(response.status);
+      expect(response.headers.get("x-amzn-errortype")).toMatch(/Exception$/);
+    }
   });
 
   it("picks up an edited handler on the next invocation, without a restart", async () => {

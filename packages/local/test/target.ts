@@ -12,6 +12,8 @@ import { ephemeralConfig, type LocalConfig } from "../src/config";
 import { localCredentials } from "../src/dynamodb";
 import { type LocalStack, startLocalStack } from "../src/stack";
 
+type StackOptions = NonNullable<Parameters<typeof startLocalStack>[1]>;
+
 /**
  * What the integration suite runs against. By default a fresh local stack on
  * free ports; with TARGET_OUTPUTS=<file> a deployed stage (a JSON file with
@@ -38,16 +40,14 @@ export interface Target {
 export async function startLocalTarget(
   options: {
     dataDir?: string;
-    functionEnvironment?: Record<string, Record<string, string>>;
     keepData?: boolean;
-  } = {},
+  } & StackOptions = {},
 ): Promise<Target> {
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "local-stack-")));
+  const { dataDir: givenDataDir, keepData, ...stackOptions } = options;
+  const dataDir = givenDataDir ?? (await mkdtemp(join(tmpdir(), "local-stack-")));
   const config = { ...ephemeralConfig(dataDir), region: "eu-central-1" };
-  const stack = await startLocalStack(
-    config,
-    options.functionEnvironment ? { functionEnvironment: options.functionEnvironment } : {},
-  );
+  const stack = await startLocalStack(config, stackOptions);
+  await stack.functionsBuilt();
   const { outputs } = stack;
   const aws = { region: outputs.region, credentials: localCredentials };
   const cognito = new CognitoIdentityProviderClient({ ...aws, endpoint: outputs.cognitoEndpoint });
@@ -63,7 +63,7 @@ export async function startLocalTarget(
       cognito.destroy();
       dynamodb.destroy();
       await stack.stop();
-      if (!options.keepData) await rm(dataDir, { recursive: true, force: true });
+      if (!keepData) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

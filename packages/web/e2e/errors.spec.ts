@@ -11,6 +11,7 @@ import {
   signIn,
   signUp,
 } from "./helpers";
+import { userPoolOperation } from "./services";
 
 test("sign-up errors: weak password, then an email that is already registered", async ({
   page,
@@ -48,9 +49,10 @@ test("an unconfirmed user is offered to confirm; a wrong code is explained; a re
 
   await page.reload();
   await signIn(page, email, PASSWORD);
-  await expect(page.getByRole("alert")).toContainText("isn't confirmed");
-  await button(page, "Confirm your email").click();
   await expect(heading(page)).toHaveText("Confirm your email");
+  await expect(field(page, "Email")).toHaveValue(email);
+  await expect(page.getByRole("alert")).toContainText("isn't confirmed");
+  await screenshot(page, "confirm-unconfirmed-sign-in");
 
   const wrong = first === "000000" ? "111111" : "000000";
   await field(page, "Confirmation code").fill(wrong);
@@ -66,6 +68,40 @@ test("an unconfirmed user is offered to confirm; a wrong code is explained; a re
   await panel.getByRole("button", { name: "Use this code" }).click();
   await expect(field(page, "Confirmation code")).toHaveValue(resent);
   await button(page, "Confirm").click();
+  await expect(page.getByTestId("profile-email")).toHaveText(email);
+});
+
+test("an unconfirmed user with a wrong password is sent to confirm too, then signs in", async ({
+  page,
+}) => {
+  const email = newEmail("ida");
+  await page.goto(outputs().webUrl);
+  await button(page, "Sign up").click();
+  await signUp(page, email);
+  await expect(heading(page)).toHaveText("Confirm your email");
+  const code = await codeFor(email, "signup");
+
+  await page.reload();
+  const userPoolErrors: unknown[] = [];
+  page.on("response", async (r) => {
+    if (userPoolOperation(r.request()) && r.status() === 400) {
+      userPoolErrors.push((await r.json()).__type);
+    }
+  });
+  await signIn(page, email, "Wrong-password-9");
+  await expect(heading(page)).toHaveText("Confirm your email");
+  await expect(field(page, "Email")).toHaveValue(email);
+  await expect(page.getByRole("alert")).toContainText("isn't confirmed");
+  await expect.poll(() => userPoolErrors).toEqual(["UserNotConfirmedException"]);
+
+  await field(page, "Confirmation code").fill(code);
+  await button(page, "Confirm").click();
+  await expect(heading(page)).toHaveText("Sign in");
+  await expect(page.getByRole("status")).toHaveText("Email confirmed. Sign in to continue.");
+  await expect(field(page, "Email")).toHaveValue(email);
+  await screenshot(page, "sign-in-after-confirm");
+  await field(page, "Password").fill(PASSWORD);
+  await button(page, "Sign in").click();
   await expect(page.getByTestId("profile-email")).toHaveText(email);
 });
 

@@ -5,6 +5,15 @@ export default async function globalSetup() {
   const running = await runningStack();
   if (running) {
     console.log(`Using the running local stack at ${running.webUrl}`);
+    // A run killed mid-test skips its cleanup: start on real time with no failures queued.
+    await Promise.all([
+      fetch(`${running.controlUrl}/clock`, { method: "DELETE" }),
+      fetch(`${running.controlUrl}/trigger-failures`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ count: 0 }),
+      }),
+    ]);
     return;
   }
   console.log("Starting the local stack (pnpm dev:local)...");

@@ -3,13 +3,19 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export interface LocalOutputs {
+  /** The stack's process; a killed stack leaves a file naming a dead one. */
+  pid?: number;
   region: string;
   userPoolId: string;
   userPoolClientId: string;
   cognitoEndpoint: string;
+  dynamodbEndpoint: string;
+  usersTable: string;
   apiUrl: string;
   webUrl: string;
   mailboxUrl: string;
+  /** The local-only control: `/clock` and `/trigger-failures`. */
+  controlUrl: string;
 }
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
@@ -33,16 +39,28 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** outputs.json can outlive a stack that was killed; trust it only if every service answers. */
+function isAlive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** outputs.json can outlive a stack that was killed; trust it only if its process lives and every service answers. */
 export async function runningStack(): Promise<LocalOutputs | undefined> {
   const outputs = readOutputs();
   if (!outputs?.webUrl) return undefined;
+  if (outputs.pid !== undefined && !isAlive(outputs.pid)) return undefined;
   const up = await Promise.all(
     [
       outputs.webUrl,
       outputs.apiUrl,
       outputs.cognitoEndpoint,
+      outputs.dynamodbEndpoint,
       `${outputs.mailboxUrl}/probe%40example.com`,
+      `${outputs.controlUrl}/clock`,
     ].map(answers),
   );
   return up.every(Boolean) ? outputs : undefined;

@@ -1,5 +1,12 @@
 import { expect, type Page, test } from "@playwright/test";
-import { button, codeFor, field, heading, newEmail, outputs, signUp } from "./helpers";
+import { button, codeFor, field, heading, newEmail, outputs, screenshot, signUp } from "./helpers";
+import {
+  getTokensFromRefreshToken,
+  getUser,
+  refreshTokenAuth,
+  storedTokens,
+  userPoolOperation,
+} from "./services";
 
 async function signedUpAndIn(page: Page) {
   const email = newEmail("tim");
@@ -57,4 +64,34 @@ test("a session that can no longer be refreshed sends the person to sign in", as
   await page.reload();
   await expect(heading(page)).toHaveText("Sign in");
   await expect(page.getByRole("alert")).toHaveText(/session has expired/);
+});
+
+test("after Sign out the refresh token the app held is refused by the user pool", async ({
+  page,
+}) => {
+  await signedUpAndIn(page);
+  const held = await storedTokens(page);
+  if (!held) throw new Error("Amplify keeps no tokens in localStorage after signing in.");
+  const { refreshToken, accessToken } = held;
+  expect((await refreshTokenAuth(refreshToken)).AuthenticationResult?.IdToken).toBeTruthy();
+  expect((await getUser(accessToken)).Username).toBeTruthy();
+
+  const revoked = page.waitForResponse((r) => userPoolOperation(r.request()) === "RevokeToken");
+  await button(page, "Sign out").click();
+  expect((await revoked).status()).toBe(200);
+  await expect(heading(page)).toHaveText("Sign in");
+  await expect(page.getByRole("status")).toHaveText("You're signed out.");
+  await screenshot(page, "signed-out");
+  expect(await storedTokens(page)).toBeUndefined();
+
+  const refused = { name: "NotAuthorizedException", message: "Refresh Token has been revoked" };
+  await expect(refreshTokenAuth(refreshToken)).rejects.toMatchObject(refused);
+  await expect(getTokensFromRefreshToken(refreshToken)).rejects.toMatchObject(refused);
+  await expect(getUser(accessToken)).rejects.toMatchObject({
+    name: "NotAuthorizedException",
+    message: "Access Token has been revoked",
+  });
+
+  await page.reload();
+  await expect(heading(page)).toHaveText("Sign in");
 });

@@ -1,8 +1,10 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { VisibleError } from "../error/index";
@@ -244,7 +246,88 @@ export namespace Profile {
     );
   }
 
-  function stateOf(item: Record<string, unknown> | undefined, now: Date): State {
+  /**
+   * Sets the email a profile holds, but only if it still holds `from`: a
+   * concurrent change wins, and a profile deleted meanwhile is not recreated.
+   * Returns whether this call changed it.
+   */
+  export async function updateEmail(
+    { tableName, client }: Store,
+    userId: string,
+    { from, to }: { from: string; to: string },
+    now = new Date(),
+  ): Promise<boolean> {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { [UsersTable.partitionKey]: userId },
+          UpdateExpression: "SET #email = :to, #updatedAt = :now",
+          ConditionExpression: "#email = :from",
+          ExpressionAttributeNames: { "#email": A.email, "#updatedAt": A.updatedAt },
+          ExpressionAttributeValues: { ":from": from, ":to": to, ":now": now.toISOString() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Deletes a profile only if it still holds `email`, i.e. is the row that was
+   * read before deciding to delete it. Returns whether this call deleted it.
+   */
+  export async function removeIfUnchanged(
+    { tableName, client }: Store,
+    userId: string,
+    email: string,
+  ): Promise<boolean> {
+    try {
+      await client.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: { [UsersTable.partitionKey]: userId },
+          ConditionExpression: "#email = :email",
+          ExpressionAttributeNames: { "#email": A.email },
+          ExpressionAttributeValues: { ":email": email },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Every item of the table, one Scan page (up to 1 MB, or `pageSize` items) at a time, following
+   * LastEvaluatedKey to the end. Strongly consistent, so a write acknowledged
+   * before the scan reached its key is seen.
+   */
+  export async function* scan(
+    { tableName, client }: Store,
+    options: { signal?: AbortSignal; pageSize?: number } = {},
+  ): AsyncGenerator<Record<string, unknown>[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({
+          TableName: tableName,
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+          Limit: options.pageSize,
+        }),
+        { abortSignal: options.signal },
+      );
+      yield page.Items ?? [];
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  /** What an item of the table is: an active profile, a live deletion marker, or (expired) nothing. */
+  export function stateOf(item: Record<string, unknown> | undefined, now: Date): State {
     if (!item) return { status: "absent" };
     if (item[A.deletedAt] !== undefined) {
       const expiresAt = item[A.expiresAt];

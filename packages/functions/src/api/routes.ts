@@ -1,3 +1,5 @@
+import type { FunctionGrants } from "../definitions";
+
 /**
  * The profile API's routes: infra deploys them and the local gateway serves
  * them from this one list. `grants` are the only actions each function's role
@@ -8,10 +10,7 @@ export interface ApiRoute {
   path: string;
   /** Handler path relative to the repo root, as SST expects it. */
   handler: string;
-  grants: {
-    table: ReadonlyArray<"GetItem" | "PutItem" | "UpdateItem" | "DeleteItem">;
-    userPool: ReadonlyArray<"AdminGetUser" | "AdminDeleteUser">;
-  };
+  grants: FunctionGrants;
 }
 
 export const apiRoutes: readonly ApiRoute[] = [

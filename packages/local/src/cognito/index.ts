@@ -15,12 +15,14 @@ import type { Services } from "cognito-local/lib/services/index.js";
 import type { Messages } from "cognito-local/lib/services/messages.js";
 import type { Triggers } from "cognito-local/lib/services/triggers/triggers.js";
 import { createLocalClock, type LocalClock } from "../clock";
+import type { RequestGate } from "../iam";
 import type { Mailbox, MailKind } from "../mailbox";
-import { close, listen } from "../net";
+import { close, guarded, listen } from "../net";
 import { accountTargets } from "./account";
 import { authTargets } from "./auth";
 import { newCode } from "./codes";
 import { JsonFileDataStoreFactory } from "./data-store";
+import { listUsersTarget } from "./list-users";
 import { ensurePool } from "./pool";
 import { PoolStates } from "./pool-state";
 import { postConfirmationTrigger, type TriggerFailures } from "./post-confirmation";
@@ -47,6 +49,8 @@ export interface CognitoEmulatorOptions {
   clock?: LocalClock;
   /** Upcoming PostConfirmation attempts to fail on purpose (the local control sets them). */
   triggerFailures?: TriggerFailures;
+  /** Runs before the pool sees a request (the local IAM check). */
+  gate?: RequestGate;
 }
 
 export interface CognitoEmulator {
@@ -104,9 +108,9 @@ function publicHost(host: string) {
  * GetTokensFromRefreshToken, token revocation and global sign-out, codes with
  * a purpose, a lifetime and attempt limits, masked delivery details, answers
  * that don't reveal whether a user exists, case-insensitive usernames, the
- * pool's password policy and allowed flows, codes delivered to the mailbox,
- * and data files that survive concurrency. docs/local-fidelity.md lists each
- * behaviour against AWS's documentation.
+ * pool's password policy and allowed flows, ListUsers paging, codes delivered
+ * to the mailbox, and data files that survive concurrency.
+ * docs/local-fidelity.md lists each behaviour against AWS's documentation.
  */
 export async function startCognito(options: CognitoEmulatorOptions): Promise<CognitoEmulator> {
   const host = options.host ?? "127.0.0.1";
@@ -115,7 +119,13 @@ export async function startCognito(options: CognitoEmulatorOptions): Promise<Cog
   let handle = (_request: IncomingMessage, response: ServerResponse) => {
     response.writeHead(503).end();
   };
-  const server = createHttpServer((request, response) => handle(request, response));
+  const gate: RequestGate = options.gate ?? ((request, _response, next) => next(request));
+  const server = createHttpServer(
+    guarded(
+      (request, response) => gate(request, response, (passed) => handle(passed, response)),
+      (error) => log(`cognito: request failed: ${String(error)}`),
+    ),
+  );
   const port = await listen(server, options.port, host, "LOCAL_COGNITO_PORT");
   const endpoint = `http://${publicHost(host)}:${port}`;
 
@@ -188,6 +198,7 @@ export async function startCognito(options: CognitoEmulatorOptions): Promise<Cog
       ...authTargets(services, delegate, tokens, states),
       ...account,
       ...signOutTargets(services, delegate, tokens, account),
+      ...listUsersTarget(delegate),
     };
     const { application } = createServer(
       (target) => overrides[target] ?? delegate(target),

@@ -1,0 +1,372 @@
+import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { PoolUsers } from "../pool-users/index";
+import { Profile } from "../profile/index";
+import { UsersTable } from "../users-table/index";
+
+/**
+ * Compares the user pool with the Users table and heals the differences:
+ * confirmed users without a profile (a failed trigger, users created by an
+ * admin or imported), profiles without a user (a manual deletion), and
+ * profiles whose email is not the user's verified email (an email changed in
+ * the pool). Findings carry ids and, for the writes, the values to write;
+ * callers must never print the emails or names they hold.
+ */
+export namespace Reconcile {
+  export interface Deps {
+    profiles: Profile.Store;
+    cognito: CognitoIdentityProviderClient;
+    userPoolId: string;
+  }
+
+  /** An item of the Users table as reconciling sees it. */
+  export type Row =
+    | { kind: "profile"; userId: string; email: string }
+    /**
+     * Keyed by a user's sub but not a profile, such as the marker a deleted
+     * account leaves until it expires: neither an orphan, nor is its user
+     * missing a profile (Profile.create would not replace it anyway).
+     */
+    | { kind: "other"; userId: string };
+
+  /**
+   * The one place that decides which table items are profiles. An expired
+   * deletion marker counts as no item at all, as it does for the API: its
+   * user, if still in the pool, is missing a profile.
+   */
+  export function rowOf(item: Record<string, unknown>, now = new Date()): Row | null {
+    const userId = item[UsersTable.partitionKey];
+    if (typeof userId !== "string") return null;
+    const state = Profile.stateOf(item, now);
+    if (state.status === "absent") return null;
+    const email = item[UsersTable.attributes.email];
+    return state.status === "active" && typeof email === "string"
+      ? { kind: "profile", userId, email }
+      : { kind: "other", userId };
+  }
+
+  export interface Drift {
+    userId: string;
+    /** The email the profile holds. */
+    from: string;
+    /** The user's verified email in the pool. */
+    to: string;
+  }
+
+  export interface Findings {
+    usersScanned: number;
+    profilesScanned: number;
+    /** Confirmed users (any status but UNCONFIRMED) without a profile. */
+    missing: PoolUsers.User[];
+    /** Profiles whose user was not in the pool's listing. */
+    orphans: { userId: string; email: string }[];
+    /** Profiles whose email differs from the user's verified email. */
+    drift: Drift[];
+    /** Users who never confirmed: reported, not healed (the trigger runs when they confirm). */
+    unconfirmed: string[];
+  }
+
+  /**
+   * Classifies users page by page against the table's rows. It holds one
+   * small entry per row (the email, or null for an item that is not a
+   * profile) and the ids of listed users that have no row, never a page of
+   * users once classified.
+   */
+  export class Classifier {
+    /** `now` decides which deletion markers have expired. */
+    constructor(private readonly now = new Date()) {}
+
+    private readonly rows = new Map<string, { email: string | null; seen: boolean }>();
+    private readonly seenWithoutRow = new Set<string>();
+    private readonly findings: Findings = {
+      usersScanned: 0,
+      profilesScanned: 0,
+      missing: [],
+      orphans: [],
+      drift: [],
+      unconfirmed: [],
+    };
+
+    addItems(items: Iterable<Record<string, unknown>>) {
+      for (const item of items) {
+        const row = rowOf(item, this.now);
+        if (!row || this.rows.has(row.userId)) continue;
+        const email = row.kind === "profile" ? row.email : null;
+        this.rows.set(row.userId, { email, seen: false });
+        if (email !== null) this.findings.profilesScanned += 1;
+      }
+    }
+
+    addUsers(users: Iterable<PoolUsers.User>) {
+      for (const user of users) {
+        if (!user.userId) continue;
+        const row = this.rows.get(user.userId);
+        // A page boundary that shifts while users sign up can repeat a user.
+        if (row?.seen || (!row && this.seenWithoutRow.has(user.userId))) continue;
+        if (row) row.seen = true;
+        else this.seenWithoutRow.add(user.userId);
+        this.findings.usersScanned += 1;
+        if (user.status === "UNCONFIRMED") {
+          this.findings.unconfirmed.push(user.userId);
+        } else if (!row) {
+          this.findings.missing.push(user);
+        } else if (
+          row.email !== null &&
+          user.emailVerified &&
+          user.email !== undefined &&
+          user.email !== row.email
+        ) {
+          this.findings.drift.push({ userId: user.userId, from: row.email, to: user.email });
+        }
+      }
+    }
+
+    /** Call once every user has been added. */
+    finish(): Findings {
+      for (const [userId, row] of this.rows) {
+        if (row.email !== null && !row.seen) {
+          this.findings.orphans.push({ userId, email: row.email });
+        }
+      }
+      return this.findings;
+    }
+  }
+
+  export function classify(
+    items: Iterable<Record<string, unknown>>,
+    users: Iterable<PoolUsers.User>,
+    now = new Date(),
+  ): Findings {
+    const classifier = new Classifier(now);
+    classifier.addItems(items);
+    classifier.addUsers(users);
+    return classifier.finish();
+  }
+
+  export type Progress =
+    | { phase: "profiles"; done: number }
+    | { phase: "users"; done: number }
+    | { phase: "apply"; done: number; total: number };
+
+  export interface RunOptions {
+    signal?: AbortSignal;
+    onProgress?: (progress: Progress) => void;
+  }
+
+  /**
+   * Reads the whole table, then the whole pool. Profiles first: a profile
+   * seen by the scan belongs to a user who confirmed before the listing
+   * started, so the listing includes that user unless they were deleted.
+   */
+  export async function scan(deps: Deps, options: RunOptions = {}): Promise<Findings> {
+    const classifier = new Classifier();
+    let items = 0;
+    try {
+      for await (const page of Profile.scan(deps.profiles, { signal: options.signal })) {
+        classifier.addItems(page);
+        items += page.length;
+        options.onProgress?.({ phase: "profiles", done: items });
+      }
+    } catch (error) {
+      throw new StepError("scan-table", error);
+    }
+    let users = 0;
+    try {
+      for await (const page of PoolUsers.pages(deps.cognito, deps.userPoolId, {
+        signal: options.signal,
+      })) {
+        classifier.addUsers(page);
+        users += page.length;
+        options.onProgress?.({ phase: "users", done: users });
+      }
+    } catch (error) {
+      throw new StepError("list-users", error);
+    }
+    return classifier.finish();
+  }
+
+  /** Which read failed; the service's error is the cause. */
+  export class StepError extends Error {
+    override name = "StepError";
+    constructor(
+      readonly step: "scan-table" | "list-users",
+      cause: unknown,
+    ) {
+      super(
+        step === "scan-table" ? "Scanning the Users table failed" : "Listing the user pool failed",
+        {
+          cause,
+        },
+      );
+    }
+  }
+
+  export interface Outcome {
+    /** Profiles written for confirmed users who had none. */
+    created: number;
+    /** Missing profiles that appeared meanwhile (the trigger or the API healed them): left as they are. */
+    alreadyExisted: number;
+    /** Users without an email, for whom no profile can be made. */
+    missingWithoutEmail: number;
+    updated: number;
+    /** Profiles whose email changed (or that vanished) after the scan: left for the next run. */
+    driftChangedMeanwhile: number;
+    deleted: number;
+    /** Orphans whose user does exist after all (created or listed late): kept. */
+    orphansWithUser: number;
+    /** Orphans that changed or vanished after the scan: left for the next run. */
+    orphansChangedMeanwhile: number;
+    /** Stopped by the abort signal before every write was tried. */
+    interrupted: boolean;
+    /** The first unexpected error; the writes after it were not tried. */
+    error?: unknown;
+  }
+
+  export interface ApplyOptions extends RunOptions {
+    /** Also delete profiles whose user no longer exists. */
+    prune?: boolean;
+    /** Writes in flight at once. */
+    concurrency?: number;
+    now?: () => Date;
+  }
+
+  /**
+   * Heals the findings with conditional writes only, so a rerun, a
+   * concurrent trigger or an edit through the API is never overwritten:
+   * missing profiles are created exactly as the Post Confirmation trigger
+   * creates them, drifted emails change only if the profile still holds the
+   * scanned email, and an orphan is deleted only after the pool confirms its
+   * user is gone and only if the row is unchanged.
+   */
+  export async function apply(
+    deps: Deps,
+    findings: Findings,
+    options: ApplyOptions = {},
+  ): Promise<Outcome> {
+    const outcome: Outcome = {
+      created: 0,
+      alreadyExisted: 0,
+      missingWithoutEmail: 0,
+      updated: 0,
+      driftChangedMeanwhile: 0,
+      deleted: 0,
+      orphansWithUser: 0,
+      orphansChangedMeanwhile: 0,
+      interrupted: false,
+    };
+    const now = options.now ?? (() => new Date());
+    const tasks: Array<() => Promise<void>> = [];
+    for (const user of findings.missing) {
+      tasks.push(async () => {
+        if (!user.email) {
+          outcome.missingWithoutEmail += 1;
+          return;
+        }
+        const created = await Profile.create(
+          deps.profiles,
+          {
+            userId: user.userId,
+            email: user.email,
+            firstName: user.firstName,
+            lastName: user.lastName,
+          },
+          now(),
+        );
+        if (created) outcome.created += 1;
+        else outcome.alreadyExisted += 1;
+      });
+    }
+    for (const drift of findings.drift) {
+      tasks.push(async () => {
+        const updated = await Profile.updateEmail(deps.profiles, drift.userId, drift, now());
+        if (updated) outcome.updated += 1;
+        else outcome.driftChangedMeanwhile += 1;
+      });
+    }
+    if (options.prune) {
+      for (const orphan of findings.orphans) {
+        tasks.push(async () => {
+          const userExists = await PoolUsers.exists(deps.cognito, deps.userPoolId, orphan.userId, {
+            signal: options.signal,
+          });
+          if (userExists) {
+            outcome.orphansWithUser += 1;
+            return;
+          }
+          const deleted = await Profile.removeIfUnchanged(
+            deps.profiles,
+            orphan.userId,
+            orphan.email,
+          );
+          if (deleted) outcome.deleted += 1;
+          else outcome.orphansChangedMeanwhile += 1;
+        });
+      }
+    }
+
+    let next = 0;
+    let done = 0;
+    const total = tasks.length;
+    const stopped = () => outcome.error !== undefined || options.signal?.aborted === true;
+    const worker = async () => {
+      while (next < tasks.length && !stopped()) {
+        const task = tasks[next] as () => Promise<void>;
+        next += 1;
+        try {
+          await task();
+        } catch (error) {
+          if (options.signal?.aborted) break;
+          outcome.error ??= error;
+          break;
+        }
+        done += 1;
+        options.onProgress?.({ phase: "apply", done, total });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
+    outcome.interrupted = options.signal?.aborted === true && done < total;
+    return outcome;
+  }
+
+  /** Drift left after the run: everything found by a dry run, what the writes did not heal otherwise. */
+  export function remainingDrift(
+    findings: Findings,
+    outcome: Outcome | null,
+    options: { prune?: boolean } = {},
+  ): number {
+    const found = findings.missing.length + findings.drift.length + findings.orphans.length;
+    if (!outcome) return found;
+    const healed =
+      outcome.created +
+      outcome.alreadyExisted +
+      outcome.updated +
+      (options.prune ? outcome.deleted + outcome.orphansWithUser : 0);
+    return found - healed;
+  }
+
+  /** The report's numbers: what was found, then what was written. */
+  export interface Summary {
+    usersScanned: number;
+    profilesScanned: number;
+    missingProfiles: number;
+    orphanProfiles: number;
+    emailDrift: number;
+    unconfirmedUsers: number;
+    created: number;
+    updated: number;
+    deleted: number;
+  }
+
+  export function summary(findings: Findings, outcome: Outcome | null): Summary {
+    return {
+      usersScanned: findings.usersScanned,
+      profilesScanned: findings.profilesScanned,
+      missingProfiles: findings.missing.length,
+      orphanProfiles: findings.orphans.length,
+      emailDrift: findings.drift.length,
+      unconfirmedUsers: findings.unconfirmed.length,
+      created: outcome?.created ?? 0,
+      updated: outcome?.updated ?? 0,
+      deleted: outcome?.deleted ?? 0,
+    };
+  }
+}

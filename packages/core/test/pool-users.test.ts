@@ -1,0 +1,126 @@
+import { randomUUID } from "node:crypto";
+import {
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The user-pool emulator the local stack runs (cognito-local, paging as Cognito does).
+import { type Harness, startHarness } from "../../local/test/cognito-harness";
+import { PoolUsers } from "../src/pool-users";
+
+let h: Harness;
+const created = new Map<string, string>();
+
+beforeAll(async () => {
+  h = await startHarness();
+  for (let i = 0; i < 65; i += 1) {
+    const email = `pool-users.${i}.${randomUUID()}@example.com`;
+    const result = await h.client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: h.pool.userPoolId,
+        Username: email,
+        MessageAction: "SUPPRESS",
+        UserAttributes: [
+          { Name: "email", Value: email },
+          { Name: "email_verified", Value: i % 2 === 0 ? "true" : "false" },
+          { Name: "given_name", Value: `Given${i}` },
+          ...(i === 0 ? [{ Name: "family_name", Value: "Family" }] : []),
+          { Name: "locale", Value: "fr" },
+        ],
+      }),
+    );
+    const sub = result.User?.Attributes?.find((a) => a.Name === "sub")?.Value as string;
+    created.set(sub, email);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe("PoolUsers.pages", () => {
+  it("follows PaginationToken through pages of at most 60 users, with only the attributes it needs", async () => {
+    const sizes: number[] = [];
+    const users: PoolUsers.User[] = [];
+    for await (const page of PoolUsers.pages(h.client, h.pool.userPoolId)) {
+      sizes.push(page.length);
+      users.push(...page);
+    }
+    expect(sizes).toEqual([60, 5]);
+    expect(new Set(users.map((u) => u.userId))).toEqual(new Set(created.keys()));
+    const first = users.find((u) => u.lastName === "Family");
+    expect(first).toEqual({
+      userId: expect.any(String),
+      status: "FORCE_CHANGE_PASSWORD",
+      email: created.get(first?.userId ?? ""),
+      emailVerified: true,
+      firstName: "Given0",
+      lastName: "Family",
+    });
+    expect(users.filter((u) => u.emailVerified)).toHaveLength(33);
+  });
+
+  it("stops when aborted", async () => {
+    const interrupt = new AbortController();
+    interrupt.abort();
+    const pages = PoolUsers.pages(h.client, h.pool.userPoolId, { signal: interrupt.signal });
+    await expect(pages.next()).rejects.toThrow();
+  });
+});
+
+describe("PoolUsers.fromUserType", () => {
+  it("reads the sub, the status and the verified flag; an empty email is no email", () => {
+    expect(
+      PoolUsers.fromUserType({
+        Username: "fallback-username",
+        UserStatus: "CONFIRMED",
+        Attributes: [
+          { Name: "email", Value: "" },
+          { Name: "email_verified", Value: "false" },
+        ],
+      }),
+    ).toEqual({
+      userId: "fallback-username",
+      status: "CONFIRMED",
+      email: undefined,
+      emailVerified: false,
+      firstName: undefined,
+      lastName: undefined,
+    });
+    expect(PoolUsers.fromUserType({})).toEqual({
+      userId: "",
+      status: "UNKNOWN",
+      email: undefined,
+      emailVerified: false,
+      firstName: undefined,
+      lastName: undefined,
+    });
+    expect(
+      PoolUsers.fromUserType({ Username: "name", Attributes: [{ Name: "sub", Value: "the-sub" }] })
+        .userId,
+    ).toBe("the-sub");
+  });
+});
+
+describe("PoolUsers.exists", () => {
+  it("is true for a user of the pool and false once the user is deleted", async () => {
+    const [sub] = [...created.keys()];
+    expect(await PoolUsers.exists(h.client, h.pool.userPoolId, sub as string)).toBe(true);
+    await h.client.send(
+      new AdminDeleteUserCommand({ UserPoolId: h.pool.userPoolId, Username: sub as string }),
+    );
+    expect(await PoolUsers.exists(h.client, h.pool.userPoolId, sub as string)).toBe(false);
+  });
+
+  it("stops when aborted", async () => {
+    const interrupt = new AbortController();
+    interrupt.abort();
+    await expect(
+      PoolUsers.exists(h.client, h.pool.userPoolId, randomUUID(), { signal: interrupt.signal }),
+    ).rejects.toThrow();
+  });
+
+  it("passes on any other error", async () => {
+    await expect(PoolUsers.exists(h.client, "eu-west-3_missing", randomUUID())).rejects.toThrow();
+  });
+});

@@ -1,0 +1,145 @@
+import { randomUUID } from "node:crypto";
+import {
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The user-pool emulator and table set-up the local stack runs.
+import { ensureUsersTable } from "../../local/src/dynamodb";
+import { type Harness, startHarness } from "../../local/test/cognito-harness";
+import { Profile } from "../src/profile";
+import { Reconcile } from "../src/reconcile";
+import { useLocalDynamoDB } from "./env";
+
+const { client } = useLocalDynamoDB();
+/** A table of its own: a scan reads every item, and the shared one holds other tests' rows. */
+const tableName = `Users-${randomUUID()}`;
+const profiles = Profile.store(tableName, client);
+let h: Harness;
+let deps: Reconcile.Deps;
+
+async function createUser(email = `${randomUUID()}@example.com`) {
+  const result = await h.client.send(
+    new AdminCreateUserCommand({
+      UserPoolId: h.pool.userPoolId,
+      Username: email,
+      MessageAction: "SUPPRESS",
+      UserAttributes: [
+        { Name: "email", Value: email },
+        { Name: "email_verified", Value: "true" },
+      ],
+    }),
+  );
+  return { sub: result.User?.Attributes?.find((a) => a.Name === "sub")?.Value as string, email };
+}
+
+beforeAll(async () => {
+  await ensureUsersTable(client, tableName);
+  h = await startHarness();
+  deps = { profiles, cognito: h.client, userPoolId: h.pool.userPoolId };
+}, 60_000);
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe("Reconcile.scan", () => {
+  it("reads the whole table, then the whole pool, reporting progress", async () => {
+    const healthy = await createUser();
+    await Profile.create(profiles, { userId: healthy.sub, email: healthy.email });
+    const missing = await createUser();
+    const orphan = randomUUID();
+    await Profile.create(profiles, { userId: orphan, email: "gone@example.com" });
+
+    const progress: Reconcile.Progress[] = [];
+    const findings = await Reconcile.scan(deps, { onProgress: (p) => progress.push(p) });
+    expect(Reconcile.summary(findings, null)).toEqual({
+      usersScanned: 2,
+      profilesScanned: 2,
+      missingProfiles: 1,
+      orphanProfiles: 1,
+      emailDrift: 0,
+      unconfirmedUsers: 0,
+      created: 0,
+      updated: 0,
+      deleted: 0,
+    });
+    expect(findings.missing.map((u) => u.userId)).toEqual([missing.sub]);
+    expect(progress).toEqual([
+      { phase: "profiles", done: 2 },
+      { phase: "users", done: 2 },
+    ]);
+    // Leave the pool and table as healthy as the next tests expect.
+    await Reconcile.apply(deps, findings);
+    await Profile.removeIfUnchanged(profiles, orphan, "gone@example.com");
+  });
+
+  it("says which read failed", async () => {
+    const noTable = { ...deps, profiles: Profile.store("NoSuchTable", client) };
+    const tableFailure = await Reconcile.scan(noTable).catch((error: unknown) => error);
+    expect(tableFailure).toBeInstanceOf(Reconcile.StepError);
+    expect(tableFailure).toMatchObject({
+      step: "scan-table",
+      message: "Scanning the Users table failed",
+    });
+    expect(((tableFailure as Error).cause as Error).name).toBe("ResourceNotFoundException");
+
+    const noPool = { ...deps, userPoolId: "eu-west-3_missing" };
+    const poolFailure = await Reconcile.scan(noPool).catch((error: unknown) => error);
+    expect(poolFailure).toMatchObject({
+      step: "list-users",
+      message: "Listing the user pool failed",
+    });
+  });
+});
+
+describe("Reconcile.apply with prune", () => {
+  it("deletes an orphan only when the pool confirms its user is gone and the row is unchanged", async () => {
+    const gone = await createUser();
+    const listedLate = await createUser();
+    const changed = await createUser();
+    for (const user of [gone, listedLate, changed]) {
+      await Profile.create(profiles, { userId: user.sub, email: user.email });
+    }
+    await h.client.send(
+      new AdminDeleteUserCommand({ UserPoolId: h.pool.userPoolId, Username: gone.sub }),
+    );
+    await h.client.send(
+      new AdminDeleteUserCommand({ UserPoolId: h.pool.userPoolId, Username: changed.sub }),
+    );
+    // As if the listing had missed `listedLate` and the scan had seen all three.
+    const findings = Reconcile.classify(
+      [gone, listedLate, changed].map((u) => ({ UserID: u.sub, Email: u.email })),
+      [],
+    );
+    await Profile.updateEmail(profiles, changed.sub, { from: changed.email, to: "x@example.com" });
+
+    const outcome = await Reconcile.apply(deps, findings, { prune: true });
+    expect(outcome).toMatchObject({
+      deleted: 1,
+      orphansWithUser: 1,
+      orphansChangedMeanwhile: 1,
+      interrupted: false,
+    });
+    expect(outcome.error).toBeUndefined();
+    expect(await Profile.get(profiles, gone.sub)).toBeNull();
+    expect(await Profile.get(profiles, listedLate.sub)).not.toBeNull();
+    expect(await Profile.get(profiles, changed.sub)).not.toBeNull();
+    expect(Reconcile.remainingDrift(findings, outcome, { prune: true })).toBe(1);
+    expect(Reconcile.remainingDrift(findings, outcome)).toBe(3);
+  });
+
+  it("an interrupted prune is not an error and deletes nothing more", async () => {
+    const orphan = randomUUID();
+    await Profile.create(profiles, { userId: orphan, email: "o@example.com" });
+    const findings = Reconcile.classify([{ UserID: orphan, Email: "o@example.com" }], []);
+    const interrupt = new AbortController();
+    const running = Reconcile.apply(deps, findings, { prune: true, signal: interrupt.signal });
+    // The pool check is in flight now; Ctrl-C aborts it.
+    interrupt.abort();
+    const outcome = await running;
+    expect(outcome).toMatchObject({ deleted: 0, interrupted: true });
+    expect(outcome.error).toBeUndefined();
+    expect(await Profile.get(profiles, orphan)).not.toBeNull();
+  });
+});

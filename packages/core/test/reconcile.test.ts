@@ -1,0 +1,315 @@
+import { randomUUID } from "node:crypto";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { describe, expect, it } from "vitest";
+import type { PoolUsers } from "../src/pool-users";
+import { Profile } from "../src/profile";
+import { Reconcile } from "../src/reconcile";
+import { useLocalDynamoDB } from "./env";
+
+const { client, tableName, endpoint } = useLocalDynamoDB();
+const profiles = Profile.store(tableName, client);
+/** Apply without --prune never calls the pool. */
+const deps: Reconcile.Deps = {
+  profiles,
+  userPoolId: "unused",
+  cognito: new CognitoIdentityProviderClient({
+    region: "us-east-1",
+    endpoint: "http://127.0.0.1:9",
+  }),
+};
+
+function user(overrides: Partial<PoolUsers.User> = {}): PoolUsers.User {
+  return {
+    userId: randomUUID(),
+    status: "CONFIRMED",
+    email: `${randomUUID()}@example.com`,
+    emailVerified: true,
+    firstName: undefined,
+    lastName: undefined,
+    ...overrides,
+  };
+}
+const profileItem = (userId: string, email: string) => ({
+  UserID: userId,
+  Email: email,
+  CreatedAt: "2026-01-01T00:00:00.000Z",
+});
+
+async function rawItem(userId: string) {
+  const { Item } = await client.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: { UserID: { S: userId } },
+      ConsistentRead: true,
+    }),
+  );
+  return Item;
+}
+
+describe("Reconcile.classify", () => {
+  it("sorts users and rows into missing, orphan, drift and unconfirmed", () => {
+    const healthy = user();
+    const missing = user();
+    const adminCreated = user({ status: "FORCE_CHANGE_PASSWORD", emailVerified: false });
+    const drifted = user();
+    const unverifiedChange = user({ emailVerified: false });
+    const unconfirmed = user({ status: "UNCONFIRMED", emailVerified: false });
+    const unconfirmedWithRow = user({ status: "UNCONFIRMED" });
+    const orphanId = randomUUID();
+    const items = [
+      profileItem(healthy.userId, healthy.email as string),
+      profileItem(drifted.userId, "old@example.com"),
+      profileItem(unverifiedChange.userId, "before@example.com"),
+      profileItem(unconfirmedWithRow.userId, "u@example.com"),
+      profileItem(orphanId, "orphan@example.com"),
+    ];
+    const findings = Reconcile.classify(items, [
+      healthy,
+      missing,
+      adminCreated,
+      drifted,
+      unverifiedChange,
+      unconfirmed,
+      unconfirmedWithRow,
+    ]);
+    expect(findings.usersScanned).toBe(7);
+    expect(findings.profilesScanned).toBe(5);
+    expect(findings.missing.map((u) => u.userId)).toEqual([missing.userId, adminCreated.userId]);
+    expect(findings.orphans).toEqual([{ userId: orphanId, email: "orphan@example.com" }]);
+    expect(findings.drift).toEqual([
+      { userId: drifted.userId, from: "old@example.com", to: drifted.email },
+    ]);
+    expect(findings.unconfirmed).toEqual([unconfirmed.userId, unconfirmedWithRow.userId]);
+  });
+
+  it("counts a user listed twice (a shifting page boundary) once, with or without a row", () => {
+    const repeated = user();
+    const withRow = user();
+    const findings = Reconcile.classify(
+      [profileItem(withRow.userId, "old@example.com")],
+      [repeated, withRow, { ...repeated }, { ...withRow }],
+    );
+    expect(findings.usersScanned).toBe(2);
+    expect(findings.missing).toHaveLength(1);
+    expect(findings.drift).toHaveLength(1);
+  });
+
+  it("ignores items without a key, repeated items and users without a sub", () => {
+    const id = randomUUID();
+    const findings = Reconcile.classify(
+      [
+        { Email: "keyless@example.com" },
+        profileItem(id, "a@example.com"),
+        profileItem(id, "b@example.com"),
+      ],
+      [user({ userId: "" })],
+    );
+    expect(findings).toMatchObject({ profilesScanned: 1, usersScanned: 0, missing: [] });
+    expect(findings.orphans).toEqual([{ userId: id, email: "a@example.com" }]);
+  });
+
+  it("treats a live deletion marker as neither a profile nor an orphan, an expired one as nothing", () => {
+    const now = new Date("2026-03-01T00:00:00.000Z");
+    const marker = (userId: string, expiresInSeconds: number) => ({
+      UserID: userId,
+      DeletedAt: "2026-02-28T23:00:00.000Z",
+      ExpiresAt: Math.floor(now.getTime() / 1000) + expiresInSeconds,
+    });
+    const deleting = user();
+    const expired = user();
+    const goneId = randomUUID();
+    const findings = Reconcile.classify(
+      [marker(deleting.userId, 3600), marker(expired.userId, -1), marker(goneId, 3600)],
+      [deleting, expired],
+      now,
+    );
+    expect(findings.profilesScanned).toBe(0);
+    expect(findings.orphans).toEqual([]);
+    expect(findings.missing.map((u) => u.userId)).toEqual([expired.userId]);
+    expect(Reconcile.rowOf(marker(goneId, 3600), now)).toEqual({ kind: "other", userId: goneId });
+    expect(Reconcile.rowOf(marker(goneId, 0), now)).toBeNull();
+  });
+
+  it("treats an item without an email as no profile, yet not as missing or orphan", () => {
+    const deleting = user();
+    const items = [{ UserID: deleting.userId }, { UserID: randomUUID() }];
+    const findings = Reconcile.classify(items, [deleting]);
+    expect(findings).toMatchObject({ profilesScanned: 0, missing: [], orphans: [], drift: [] });
+    expect(Reconcile.rowOf({ UserID: "a", Email: "e@example.com" })).toEqual({
+      kind: "profile",
+      userId: "a",
+      email: "e@example.com",
+    });
+    expect(Reconcile.rowOf({ UserID: "a" })).toEqual({ kind: "other", userId: "a" });
+    expect(Reconcile.rowOf({ Email: "no-key@example.com" })).toBeNull();
+  });
+});
+
+describe("Reconcile.apply", () => {
+  const now = () => new Date("2026-05-05T05:05:05.000Z");
+
+  it("creates a missing profile exactly as the trigger does: same item, names cleaned", async () => {
+    const fromTrigger = randomUUID();
+    await Profile.create(
+      profiles,
+      { userId: fromTrigger, email: "t@example.com", firstName: "  Ada ", lastName: "" },
+      now(),
+    );
+    const missing = user({ email: "t@example.com", firstName: "  Ada ", lastName: "" });
+    const findings = Reconcile.classify([], [missing]);
+    const outcome = await Reconcile.apply(deps, findings, { now });
+    expect(outcome).toMatchObject({ created: 1, alreadyExisted: 0, interrupted: false });
+    expect(outcome.error).toBeUndefined();
+    const { UserID: _a, ...healed } = (await rawItem(missing.userId)) ?? {};
+    const { UserID: _b, ...triggered } = (await rawItem(fromTrigger)) ?? {};
+    expect(healed).toEqual(triggered);
+    expect(healed.firstName).toEqual({ S: "Ada" });
+    expect(healed.lastName).toBeUndefined();
+  });
+
+  it("creates the profile over an expired deletion marker, never over a live one", async () => {
+    const expired = user();
+    const live = user();
+    const past = new Date(Date.now() - 60_000);
+    await Profile.markDeleted(profiles, expired.userId, past, new Date(Date.now() - 3_600_000));
+    await Profile.markDeleted(profiles, live.userId, new Date(Date.now() + 3_600_000));
+    const liveMarker = await rawItem(live.userId);
+    // As if the live marker had been written after the scan.
+    const findings = Reconcile.classify([], [expired, live]);
+    const outcome = await Reconcile.apply(deps, findings);
+    expect(outcome).toMatchObject({ created: 1, alreadyExisted: 1 });
+    expect((await rawItem(expired.userId))?.Email).toEqual({ S: expired.email });
+    expect(await rawItem(live.userId)).toEqual(liveMarker);
+  });
+
+  it("never overwrites a profile that appeared after the scan", async () => {
+    const missing = user();
+    const findings = Reconcile.classify([], [missing]);
+    await Profile.create(profiles, { userId: missing.userId, email: "first@example.com" });
+    const before = await rawItem(missing.userId);
+    const outcome = await Reconcile.apply(deps, findings, { now });
+    expect(outcome).toMatchObject({ created: 0, alreadyExisted: 1 });
+    expect(await rawItem(missing.userId)).toEqual(before);
+    expect(Reconcile.remainingDrift(findings, outcome)).toBe(0);
+  });
+
+  it("updates a drifted email only while the profile holds the scanned one", async () => {
+    const drifted = user({ email: "verified@example.com" });
+    const raced = user({ email: "verified2@example.com" });
+    for (const u of [drifted, raced]) {
+      await Profile.create(profiles, { userId: u.userId, email: "old@example.com" });
+    }
+    const findings = Reconcile.classify(
+      [
+        profileItem(drifted.userId, "old@example.com"),
+        profileItem(raced.userId, "old@example.com"),
+      ],
+      [drifted, raced],
+    );
+    await Profile.updateEmail(profiles, raced.userId, {
+      from: "old@example.com",
+      to: "changed-meanwhile@example.com",
+    });
+    const outcome = await Reconcile.apply(deps, findings, { now });
+    expect(outcome).toMatchObject({ updated: 1, driftChangedMeanwhile: 1 });
+    expect((await rawItem(drifted.userId))?.Email).toEqual({ S: "verified@example.com" });
+    expect((await rawItem(drifted.userId))?.UpdatedAt).toEqual({ S: now().toISOString() });
+    expect((await rawItem(raced.userId))?.Email).toEqual({ S: "changed-meanwhile@example.com" });
+    expect(Reconcile.remainingDrift(findings, outcome)).toBe(1);
+  });
+
+  it("leaves orphans alone without prune, and counts them as remaining drift", async () => {
+    const orphan = randomUUID();
+    await Profile.create(profiles, { userId: orphan, email: "o@example.com" });
+    const findings = Reconcile.classify([profileItem(orphan, "o@example.com")], []);
+    const outcome = await Reconcile.apply(deps, findings, { now });
+    expect(outcome.deleted).toBe(0);
+    expect(await rawItem(orphan)).toBeDefined();
+    expect(Reconcile.remainingDrift(findings, outcome)).toBe(1);
+    expect(Reconcile.remainingDrift(findings, null)).toBe(1);
+  });
+
+  it("stops starting writes when interrupted; a second run finishes the job", async () => {
+    const users = Array.from({ length: 40 }, () => user());
+    const findings = Reconcile.classify([], users);
+    const interrupt = new AbortController();
+    const first = await Reconcile.apply(deps, findings, {
+      now,
+      concurrency: 2,
+      signal: interrupt.signal,
+      onProgress: (progress) => {
+        if (progress.phase === "apply" && progress.done === 10) interrupt.abort();
+      },
+    });
+    expect(first.interrupted).toBe(true);
+    expect(first.created).toBeGreaterThanOrEqual(10);
+    expect(first.created).toBeLessThan(40);
+    const second = await Reconcile.apply(deps, findings, { now });
+    expect(second.created + second.alreadyExisted).toBe(40);
+    expect(second.created).toBe(40 - first.created);
+    for (const u of users) expect(await rawItem(u.userId)).toBeDefined();
+  });
+
+  it("cannot make a profile for a user without an email, and says so", async () => {
+    const findings = Reconcile.classify([], [user({ email: undefined })]);
+    const outcome = await Reconcile.apply(deps, findings, { now });
+    expect(outcome).toMatchObject({ created: 0, missingWithoutEmail: 1 });
+    expect(Reconcile.remainingDrift(findings, outcome)).toBe(1);
+  });
+
+  it("is not interrupted when the signal fires after the last write", async () => {
+    const interrupt = new AbortController();
+    const findings = Reconcile.classify([], [user(), user()]);
+    const outcome = await Reconcile.apply(deps, findings, {
+      signal: interrupt.signal,
+      onProgress: (progress) => {
+        if (progress.phase === "apply" && progress.done === progress.total) interrupt.abort();
+      },
+    });
+    expect(outcome).toMatchObject({ created: 2, interrupted: false });
+  });
+
+  it("starts no new write once one has failed", async () => {
+    // An empty key is refused by DynamoDB: an error no condition explains.
+    const findings: Reconcile.Findings = {
+      ...Reconcile.classify([], []),
+      missing: [user({ userId: "" }), ...Array.from({ length: 20 }, () => user())],
+    };
+    const outcome = await Reconcile.apply(deps, findings, { concurrency: 2 });
+    expect((outcome.error as Error).name).toBe("ValidationException");
+    expect(outcome.created).toBeLessThanOrEqual(3);
+  });
+
+  it("stops at the first unexpected error and reports it", async () => {
+    const broken = {
+      ...deps,
+      profiles: Profile.store("NoSuchTable", new DynamoDBClient({ endpoint, region: "us-east-1" })),
+    };
+    const findings = Reconcile.classify([], [user(), user(), user()]);
+    const outcome = await Reconcile.apply(broken, findings, { concurrency: 1 });
+    expect((outcome.error as Error).name).toBe("ResourceNotFoundException");
+    expect(outcome.created).toBe(0);
+    expect(Reconcile.remainingDrift(findings, outcome)).toBe(3);
+  });
+});
+
+describe("Reconcile.summary", () => {
+  it("reports what was found and what was written, as numbers", () => {
+    const findings = Reconcile.classify(
+      [profileItem(randomUUID(), "o@example.com")],
+      [user(), user({ status: "UNCONFIRMED" })],
+    );
+    expect(Reconcile.summary(findings, null)).toEqual({
+      usersScanned: 2,
+      profilesScanned: 1,
+      missingProfiles: 1,
+      orphanProfiles: 1,
+      emailDrift: 0,
+      unconfirmedUsers: 1,
+      created: 0,
+      updated: 0,
+      deleted: 0,
+    });
+  });
+});

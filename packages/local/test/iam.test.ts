@@ -1,0 +1,393 @@
+import {
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  ListUsersCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import {
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+} from "@aws-sdk/client-dynamodb";
+import { apiRoutes } from "@userprofile/functions/api/routes";
+import { type FunctionGrants, postConfirmationFunction } from "@userprofile/functions/definitions";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configureAmplifyInNode, srpSignIn } from "../src/amplify-node";
+import {
+  accessKeyIdFor,
+  accessKeyIdOf,
+  allows,
+  cognitoOperation,
+  dynamodbRequest,
+} from "../src/iam";
+import { localFunctionName, POST_CONFIRMATION } from "../src/stack";
+import {
+  api,
+  errorName,
+  latestCode,
+  PASSWORD,
+  rawItem,
+  signUp,
+  signUpAndConfirm,
+  uniqueEmail,
+} from "./flows";
+import { startLocalTarget, type Target } from "./target";
+
+describe("the local IAM model", () => {
+  it("reads the access key from a SigV4 Authorization header or a presigned URL", () => {
+    const signed = (authorization: string) => ({ headers: { authorization }, url: "/" });
+    expect(
+      accessKeyIdOf(
+        signed(
+          "AWS4-HMAC-SHA256 Credential=LOCALABC/20260101/eu-central-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc",
+        ),
+      ),
+    ).toBe("LOCALABC");
+    expect(
+      accessKeyIdOf(
+        signed(
+          "AWS4-HMAC-SHA256 SignedHeaders=host,Signature=x,Credential = KEY2/x/y/z/aws4_request",
+        ),
+      ),
+    ).toBe("KEY2");
+    expect(
+      accessKeyIdOf({
+        headers: {},
+        url: "/?X-Amz-Credential=KEY3%2F20260101%2Fus-east-1%2Fs3%2Faws4_request",
+      }),
+    ).toBe("KEY3");
+    for (const authorization of [
+      "",
+      "Bearer abc",
+      "AWS4-HMAC-SHA256 Credential=",
+      "AWS4-HMAC-SHA256 Credential=/x",
+    ]) {
+      expect(accessKeyIdOf(signed(authorization))).toBeUndefined();
+    }
+    expect(accessKeyIdOf({ headers: {}, url: "http://[" })).toBeUndefined();
+  });
+
+  it("gives each function its own stable key", () => {
+    expect(accessKeyIdFor("Api-GET-me")).toMatch(/^LOCAL[0-9A-F]{15}$/);
+    expect(accessKeyIdFor("Api-GET-me")).toBe(accessKeyIdFor("Api-GET-me"));
+    expect(accessKeyIdFor("Api-GET-me")).not.toBe(accessKeyIdFor("PostConfirmation"));
+  });
+
+  it("allows an action only on a resource of a statement that lists it (wildcards as IAM has them)", () => {
+    const table = "arn:aws:dynamodb:eu-central-1:000000000000:table/Users";
+    const statements = [
+      {
+        actions: ["dynamodb:GetItem", "cognito-idp:Admin*"],
+        resources: [table, "arn:aws:cognito-idp:*:000000000000:userpool/local_?bc"],
+      },
+    ];
+    expect(allows(statements, "dynamodb:GetItem", table)).toBe(true);
+    expect(allows(statements, "DynamoDB:getitem", table)).toBe(true);
+    expect(allows(statements, "dynamodb:PutItem", table)).toBe(false);
+    expect(allows(statements, "dynamodb:GetItem", `${table}2`)).toBe(false);
+    expect(allows(statements, "dynamodb:GetItem", `${table}/index/ByEmail`)).toBe(false);
+    expect(
+      allows(
+        statements,
+        "cognito-idp:AdminGetUser",
+        "arn:aws:cognito-idp:us-east-1:000000000000:userpool/local_abc",
+      ),
+    ).toBe(true);
+    expect(
+      allows(
+        statements,
+        "cognito-idp:AdminGetUser",
+        "arn:aws:cognito-idp:us-east-1:000000000000:userpool/local_abcd",
+      ),
+    ).toBe(false);
+    expect(allows([], "dynamodb:GetItem", table)).toBe(false);
+  });
+
+  it("names the action and every table a DynamoDB request touches", () => {
+    const arn = (name: string) => `arn:aws:dynamodb:eu-central-1:000000000000:table/${name}`;
+    expect(
+      dynamodbRequest("DynamoDB_20120810.GetItem", { TableName: "Users" }, "eu-central-1"),
+    ).toEqual({
+      action: "dynamodb:GetItem",
+      resources: [arn("Users")],
+    });
+    expect(
+      dynamodbRequest(
+        "DynamoDB_20120810.Query",
+        { TableName: "Users", IndexName: "ByEmail" },
+        "eu-central-1",
+      ),
+    ).toEqual({ action: "dynamodb:Query", resources: [`${arn("Users")}/index/ByEmail`] });
+    expect(
+      dynamodbRequest(
+        "DynamoDB_20120810.BatchWriteItem",
+        { RequestItems: { Users: [], Audit: [] } },
+        "eu-central-1",
+      )?.resources,
+    ).toEqual([arn("Users"), arn("Audit")]);
+    expect(
+      dynamodbRequest(
+        "DynamoDB_20120810.TransactWriteItems",
+        { TransactItems: [{ Put: { TableName: "Users" } }, { Delete: { TableName: "Audit" } }] },
+        "eu-central-1",
+      )?.resources,
+    ).toEqual([arn("Users"), arn("Audit")]);
+    expect(dynamodbRequest("DynamoDB_20120810.ListTables", {}, "eu-central-1")?.resources).toEqual([
+      "*",
+    ]);
+    expect(dynamodbRequest("Nonsense", {}, "eu-central-1")).toBeNull();
+  });
+
+  it("checks only the user-pool operations Cognito authorizes with IAM", () => {
+    expect(cognitoOperation("AWSCognitoIdentityProviderService.AdminGetUser")).toBe("AdminGetUser");
+    expect(cognitoOperation("AWSCognitoIdentityProviderService.ListUsers")).toBe("ListUsers");
+    for (const open of [
+      "SignUp",
+      "ConfirmSignUp",
+      "InitiateAuth",
+      "RespondToAuthChallenge",
+      "GetUser",
+    ]) {
+      expect(cognitoOperation(`AWSCognitoIdentityProviderService.${open}`)).toBeNull();
+    }
+    expect(cognitoOperation(undefined)).toBeNull();
+  });
+});
+
+function functionOf(method: string) {
+  const route = apiRoutes.find((candidate) => candidate.method === method);
+  if (!route) throw new Error(`No ${method} route`);
+  return localFunctionName(route);
+}
+
+/** What a function's SDK calls look like from the outside: its own key, nothing else. */
+function clientsSigningAs(target: Target, functionName: string) {
+  const aws = {
+    region: target.region,
+    credentials: { accessKeyId: accessKeyIdFor(functionName), secretAccessKey: "local" },
+  };
+  return {
+    dynamodb: new DynamoDBClient({
+      ...aws,
+      endpoint: target.local?.stack.outputs.dynamodbEndpoint,
+    }),
+    cognito: new CognitoIdentityProviderClient({ ...aws, endpoint: target.cognitoEndpoint }),
+  };
+}
+
+async function rejection(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { $metadata?: { httpStatusCode?: number } };
+  }
+  throw new Error("expected the call to be refused");
+}
+
+describe("the local DynamoDB and user pool, called with a function's key", () => {
+  let target: Target;
+  let sub: string;
+
+  beforeAll(async () => {
+    target = await startLocalTarget();
+    sub = await signUpAndConfirm(target, uniqueEmail("iam-direct"));
+  });
+  afterAll(async () => {
+    await target?.stop();
+  });
+
+  it("refuses an action outside the function's grants with DynamoDB's AccessDeniedException", async () => {
+    const { dynamodb } = clientsSigningAs(target, POST_CONFIRMATION);
+    const error = await rejection(
+      dynamodb.send(
+        new GetItemCommand({ TableName: target.usersTable, Key: { UserID: { S: sub } } }),
+      ),
+    );
+    expect(error.name).toBe("AccessDeniedException");
+    expect(error.$metadata?.httpStatusCode).toBe(400);
+    expect(error.message).toBe(
+      `User: arn:aws:sts::000000000000:assumed-role/${POST_CONFIRMATION}-role/${POST_CONFIRMATION} is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:${target.region}:000000000000:table/${target.usersTable} because no identity-based policy allows the dynamodb:GetItem action`,
+    );
+    dynamodb.destroy();
+  });
+
+  it("refuses a granted action on another table", async () => {
+    const { dynamodb } = clientsSigningAs(target, POST_CONFIRMATION);
+    const error = await rejection(
+      dynamodb.send(new PutItemCommand({ TableName: "Audit", Item: { UserID: { S: "x" } } })),
+    );
+    expect(error.name).toBe("AccessDeniedException");
+    expect(error.message).toContain(
+      `dynamodb:PutItem on resource: arn:aws:dynamodb:${target.region}:000000000000:table/Audit`,
+    );
+    dynamodb.destroy();
+  });
+
+  it("refuses an IAM-authorized user-pool call outside the grants with Cognito's AccessDeniedException", async () => {
+    // The trigger has no user-pool grants at all.
+    const { cognito } = clientsSigningAs(target, POST_CONFIRMATION);
+    const error = await rejection(
+      cognito.send(new AdminGetUserCommand({ UserPoolId: target.userPoolId, Username: sub })),
+    );
+    expect(error.name).toBe("AccessDeniedException");
+    expect(error.$metadata?.httpStatusCode).toBe(400);
+    expect(error.message).toMatch(
+      new RegExp(
+        `is not authorized to perform: cognito-idp:AdminGetUser on resource: arn:aws:cognito-idp:${target.region}:000000000000:userpool/${target.userPoolId} because no identity-based policy allows the cognito-idp:AdminGetUser action$`,
+      ),
+    );
+    expect(
+      await errorName(cognito.send(new ListUsersCommand({ UserPoolId: target.userPoolId }))),
+    ).toBe("AccessDeniedException");
+    cognito.destroy();
+  });
+
+  it("lets a function do what it is granted, and public user-pool calls need no grant", async () => {
+    const getMe = functionOf("GET");
+    const { dynamodb, cognito } = clientsSigningAs(target, getMe);
+    const { Item } = await dynamodb.send(
+      new GetItemCommand({ TableName: target.usersTable, Key: { UserID: { S: sub } } }),
+    );
+    expect(Item?.UserID?.S).toBe(sub);
+    const user = await cognito.send(
+      new AdminGetUserCommand({ UserPoolId: target.userPoolId, Username: sub }),
+    );
+    expect(user.Username).toBe(sub);
+    // SignUp is unauthenticated on AWS: IAM is not consulted, whoever signs it.
+    const email = uniqueEmail("iam-public");
+    await expect(
+      cognito.send(
+        new ConfirmSignUpCommand({
+          ClientId: target.userPoolClientId,
+          Username: email,
+          ConfirmationCode: "000000",
+        }),
+      ),
+    ).rejects.toMatchObject({ name: expect.not.stringMatching(/AccessDenied/) });
+    dynamodb.destroy();
+    cognito.destroy();
+  });
+
+  it("keeps full access for keys it did not issue (tests, tools, reconcile)", async () => {
+    const { Items } = await target.dynamodb.send(new ScanCommand({ TableName: target.usersTable }));
+    expect(Items?.length).toBeGreaterThan(0);
+    await target.dynamodb.send(
+      new DeleteItemCommand({ TableName: target.usersTable, Key: { UserID: { S: "nobody" } } }),
+    );
+    await target.cognito.send(new ListUsersCommand({ UserPoolId: target.userPoolId }));
+  });
+});
+
+/**
+ * Removing any one grant makes its route fail as it would on AWS: a 500 from
+ * the API (or UserLambdaValidationException for the trigger) and the SDK's
+ * AccessDeniedException in the function's log. The scenarios reach every
+ * grant: GET and PATCH on a user whose profile is missing (the heal path),
+ * DELETE on a user with one.
+ */
+const cases: Array<{
+  functionName: string;
+  grant: string;
+  grants: FunctionGrants;
+  method?: string;
+}> = [
+  ...apiRoutes.flatMap((route) =>
+    [
+      ...route.grants.table.map((action) => ({
+        service: "dynamodb",
+        action,
+        remove: "table" as const,
+      })),
+      ...route.grants.userPool.map((action) => ({
+        service: "cognito-idp",
+        action,
+        remove: "userPool" as const,
+      })),
+    ].map(({ service, action, remove }) => ({
+      functionName: localFunctionName(route),
+      method: route.method,
+      grant: `${service}:${action}`,
+      grants: { ...route.grants, [remove]: route.grants[remove].filter((a) => a !== action) },
+    })),
+  ),
+  ...postConfirmationFunction.grants.table.map((action) => ({
+    functionName: POST_CONFIRMATION,
+    grant: `dynamodb:${action}`,
+    grants: {
+      ...postConfirmationFunction.grants,
+      table: postConfirmationFunction.grants.table.filter((a) => a !== action),
+    },
+  })),
+];
+
+describe("a grant removed from one function", () => {
+  it("covers every grant of every route and of the trigger", () => {
+    const total = apiRoutes.reduce(
+      (n, r) => n + r.grants.table.length + r.grants.userPool.length,
+      0,
+    );
+    expect(cases).toHaveLength(total + postConfirmationFunction.grants.table.length);
+  });
+
+  it.each(cases)(
+    "$functionName without $grant fails, with the denial in its log",
+    async ({ functionName, grant, grants, method }) => {
+      const log: string[] = [];
+      const target = await startLocalTarget({
+        grants: { [functionName]: grants },
+        log: (line) => log.push(line),
+      });
+      try {
+        configureAmplifyInNode(target);
+        const email = uniqueEmail("iam-grant");
+        if (!method) {
+          await signUp(target, email);
+          const confirmation = target.cognito.send(
+            new ConfirmSignUpCommand({
+              ClientId: target.userPoolClientId,
+              Username: email,
+              ConfirmationCode: await latestCode(target, email, "signup"),
+            }),
+          );
+          expect(await errorName(confirmation)).toBe("UserLambdaValidationException");
+        } else {
+          const sub = await signUpAndConfirm(target, email);
+          if (method !== "DELETE") {
+            // A confirmed user without a profile: the route must heal, reaching every grant.
+            await target.dynamodb.send(
+              new DeleteItemCommand({ TableName: target.usersTable, Key: { UserID: { S: sub } } }),
+            );
+            expect(await rawItem(target, sub)).toBeUndefined();
+          }
+          const { idToken } = await srpSignIn(email, PASSWORD);
+          const result = await api(target, method, "/me", {
+            token: idToken,
+            ...(method === "PATCH" ? { body: JSON.stringify({ firstName: "Denied" }) } : {}),
+          });
+          expect(result).toMatchObject({
+            status: 500,
+            body: { error: { code: "internal_error" } },
+          });
+        }
+        expect(log).toContainEqual(
+          expect.stringMatching(
+            new RegExp(
+              `^iam: ${functionName} was refused ${grant}: User: arn:aws:sts::000000000000:assumed-role/${functionName}-role/${functionName} is not authorized to perform: ${grant} on resource: \\S+ because no identity-based policy allows the ${grant} action$`,
+            ),
+          ),
+        );
+        expect(log).toContainEqual(
+          expect.stringMatching(
+            new RegExp(`^${functionName} .*"errorName":"AccessDeniedException"`),
+          ),
+        );
+      } finally {
+        await target.stop();
+      }
+    },
+    // A fresh stack per case builds every bundle anew; on a loaded machine that takes a while.
+    180_000,
+  );
+});

@@ -1,0 +1,40 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { repoRoot } from "@userprofile/local/paths";
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The command behind `pnpm users:reconcile`, run as an operator runs it. */
+export function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  command: string[] = [process.execPath, "--import", "tsx", "packages/ops/src/reconcile-cli.ts"],
+): { child: ChildProcess; done: Promise<CliResult> } {
+  const [file, ...prefix] = command as [string, ...string[]];
+  const child = spawn(file, [...prefix, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, NO_COLOR: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return startCli(args, env).done;
+}

@@ -1,0 +1,368 @@
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ephemeralConfig } from "@userprofile/local/config";
+import { localCredentials } from "@userprofile/local/dynamodb";
+import { type LocalStack, startLocalStack } from "@userprofile/local/stack";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliResult, runCli, startCli } from "./cli-process";
+import { type Seed, seedDrift, snapshotTable, type TableSnapshot } from "./seed";
+
+const SUMMARY_KEYS = [
+  "usersScanned",
+  "profilesScanned",
+  "missingProfiles",
+  "orphanProfiles",
+  "emailDrift",
+  "unconfirmedUsers",
+  "created",
+  "updated",
+  "deleted",
+];
+
+let dir: string;
+let stack: LocalStack;
+let cognito: CognitoIdentityProviderClient;
+let dynamodb: DynamoDBClient;
+let outputsFile: string;
+let seed: Seed;
+let seeded: TableSnapshot;
+
+/** The counts every run must report for the seed below. */
+const COUNTS = {
+  healthy: 150,
+  viaTrigger: 10,
+  unverifiedChange: 10,
+  missingAdminCreated: 24,
+  missingLostProfile: 6,
+  orphanRows: 15,
+  orphanDeletedUsers: 5,
+  drift: 25,
+  unconfirmed: 15,
+  deletedAccounts: 4,
+  deletionInProgress: 3,
+};
+const USERS =
+  COUNTS.deletionInProgress +
+  COUNTS.healthy +
+  COUNTS.viaTrigger +
+  COUNTS.unverifiedChange +
+  COUNTS.missingAdminCreated +
+  COUNTS.missingLostProfile +
+  COUNTS.drift +
+  COUNTS.unconfirmed;
+const PROFILES =
+  COUNTS.healthy +
+  COUNTS.viaTrigger +
+  COUNTS.unverifiedChange +
+  COUNTS.orphanRows +
+  COUNTS.orphanDeletedUsers +
+  COUNTS.drift;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "reconcile-"));
+  stack = await startLocalStack(ephemeralConfig(join(dir, "data")));
+  const aws = { region: stack.outputs.region, credentials: localCredentials };
+  cognito = new CognitoIdentityProviderClient({ ...aws, endpoint: stack.outputs.cognitoEndpoint });
+  dynamodb = new DynamoDBClient({ ...aws, endpoint: stack.outputs.dynamodbEndpoint });
+  outputsFile = join(dir, "outputs.json");
+  await writeFile(outputsFile, JSON.stringify(stack.outputs));
+  const startedAt = performance.now();
+  seed = await seedDrift(stack.outputs, cognito, dynamodb, COUNTS);
+  console.info(`seeded ${USERS} users in ${Math.round(performance.now() - startedAt)} ms`);
+  seeded = await snapshotTable(dynamodb, stack.outputs.usersTable);
+}, 240_000);
+
+afterAll(async () => {
+  cognito?.destroy();
+  dynamodb?.destroy();
+  await stack?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs against the seeded stack the way `pnpm dev:local` exposes it (.local/outputs.json). */
+const reconcile = (...args: string[]) => runCli(args, { LOCAL_OUTPUTS_FILE: outputsFile });
+const table = () => snapshotTable(dynamodb, stack.outputs.usersTable);
+
+function summaryOf(result: CliResult) {
+  const parsed = JSON.parse(result.stdout) as Record<string, unknown>;
+  expect(Object.keys(parsed).sort()).toEqual([...SUMMARY_KEYS].sort());
+  for (const value of Object.values(parsed)) expect(typeof value).toBe("number");
+  return parsed;
+}
+
+function expectNoPersonalData(text: string) {
+  expect(text).not.toMatch(/@example\.com/);
+  for (const secret of seed.secrets) expect(text).not.toContain(secret);
+}
+
+const sorted = (ids: Iterable<string>) => [...ids].sort();
+
+describe("pnpm users:reconcile on seeded drift", () => {
+  it("dry run: reports exactly the seeded drift, writes nothing, exits 1", async () => {
+    const result = await reconcile("--json");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(1);
+    expect(summaryOf(result)).toEqual({
+      usersScanned: USERS,
+      profilesScanned: PROFILES,
+      missingProfiles: seed.missing.size,
+      orphanProfiles: seed.orphans.length,
+      emailDrift: seed.drift.size,
+      unconfirmedUsers: seed.unconfirmed.length,
+      created: 0,
+      updated: 0,
+      deleted: 0,
+    });
+    expect(await table()).toEqual(seeded);
+  });
+
+  it("--verbose lists the ids of each group, never an email or a name", async () => {
+    const result = await reconcile("--verbose");
+    expect(result.code).toBe(1);
+    const groups = new Map<string, string[]>();
+    let current: string[] | undefined;
+    for (const line of result.stdout.split("\n")) {
+      const heading = /^(\S.*) \(\d+\):$/.exec(line);
+      if (heading) {
+        current = [];
+        groups.set(heading[1] as string, current);
+      } else if (current && /^ {2}\S+$/.test(line)) {
+        current.push(line.trim());
+      } else {
+        current = undefined;
+      }
+    }
+    expect(sorted(groups.get("confirmed users without a profile") ?? [])).toEqual(
+      sorted(seed.missing.keys()),
+    );
+    expect(sorted(groups.get("profiles without a user") ?? [])).toEqual(sorted(seed.orphans));
+    expect(sorted(groups.get("profiles whose email is not the verified email") ?? [])).toEqual(
+      sorted(seed.drift.keys()),
+    );
+    expect(sorted(groups.get("unconfirmed users") ?? [])).toEqual(sorted(seed.unconfirmed));
+    expect(result.stdout).toContain("Dry run: nothing was written.");
+    expectNoPersonalData(result.stdout + result.stderr);
+
+    const json = await reconcile("--json", "--verbose");
+    expect(summaryOf(json).missingProfiles).toBe(seed.missing.size);
+    for (const id of seed.orphans) expect(json.stderr).toContain(id);
+    expectNoPersonalData(json.stdout + json.stderr);
+  });
+
+  it("--prune without --apply is refused (exit 2) and writes nothing", async () => {
+    const result = await reconcile("--prune");
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/--prune .* only runs with --apply/);
+    expect(await table()).toEqual(seeded);
+  });
+
+  it("--apply heals missing profiles and drifted emails, leaves healthy rows byte for byte", async () => {
+    const result = await reconcile("--apply", "--json");
+    // Orphans stay without --prune, so drift remains.
+    expect(result.code).toBe(1);
+    expect(summaryOf(result)).toMatchObject({
+      missingProfiles: seed.missing.size,
+      created: seed.missing.size,
+      emailDrift: seed.drift.size,
+      updated: seed.drift.size,
+      orphanProfiles: seed.orphans.length,
+      deleted: 0,
+    });
+
+    const after = await table();
+    for (const id of seed.healthy) expect(after.get(id)).toEqual(seeded.get(id));
+    for (const id of seed.orphans) expect(after.get(id)).toEqual(seeded.get(id));
+    // Deletion markers are neither profiles to heal nor orphans.
+    const markers = [...seed.deletedAccounts, ...seed.deletionInProgress];
+    for (const id of markers) expect(after.get(id)).toEqual(seeded.get(id));
+    for (const [id, expected] of seed.missing) {
+      const item = after.get(id);
+      expect(item?.Email).toEqual({ S: expected.email });
+      expect(item?.firstName).toEqual(expected.firstName ? { S: expected.firstName } : undefined);
+      expect(item?.lastName).toEqual(expected.lastName ? { S: expected.lastName } : undefined);
+      expect(item?.CreatedAt).toEqual(item?.UpdatedAt);
+    }
+    for (const [id, email] of seed.drift) {
+      const { Email, UpdatedAt, ...rest } = after.get(id) ?? {};
+      const { Email: _old, UpdatedAt: oldUpdatedAt, ...restBefore } = seeded.get(id) ?? {};
+      expect(Email).toEqual({ S: email });
+      expect(rest).toEqual(restBefore);
+      expect(UpdatedAt?.S && oldUpdatedAt?.S && UpdatedAt.S > oldUpdatedAt.S).toBe(true);
+    }
+    // Every user who is not unconfirmed now has exactly one profile, and nothing else was added.
+    const confirmed = [...seed.healthy, ...seed.missing.keys(), ...seed.drift.keys()];
+    expect(confirmed.filter((id) => after.get(id)?.Email)).toHaveLength(confirmed.length);
+    expect(after.size).toBe(confirmed.length + seed.orphans.length + markers.length);
+  });
+
+  it("a re-run finds only the orphans and writes nothing", async () => {
+    const before = await table();
+    const result = await reconcile("--apply", "--json");
+    expect(result.code).toBe(1);
+    expect(summaryOf(result)).toMatchObject({
+      missingProfiles: 0,
+      emailDrift: 0,
+      orphanProfiles: seed.orphans.length,
+      created: 0,
+      updated: 0,
+      deleted: 0,
+    });
+    expect(await table()).toEqual(before);
+  });
+
+  it("--apply --prune deletes the orphans only; then a dry run exits 0", async () => {
+    const before = await table();
+    const result = await reconcile("--apply", "--prune");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("No drift remains.");
+    expectNoPersonalData(result.stdout + result.stderr);
+    const after = await table();
+    for (const id of seed.orphans) expect(after.has(id)).toBe(false);
+    for (const id of [...seed.deletedAccounts, ...seed.deletionInProgress]) {
+      expect(after.get(id)).toEqual(seeded.get(id));
+    }
+    expect(after.size).toBe(before.size - seed.orphans.length);
+    for (const [id, item] of after) expect(item).toEqual(before.get(id));
+
+    const dry = await reconcile("--json");
+    expect(dry.code).toBe(0);
+    expect(summaryOf(dry)).toEqual({
+      usersScanned: USERS,
+      profilesScanned: USERS - seed.unconfirmed.length - seed.deletionInProgress.length,
+      missingProfiles: 0,
+      orphanProfiles: 0,
+      emailDrift: 0,
+      unconfirmedUsers: seed.unconfirmed.length,
+      created: 0,
+      updated: 0,
+      deleted: 0,
+    });
+    expect(await table()).toEqual(after);
+  });
+});
+
+describe("pnpm users:reconcile as a command", () => {
+  it("runs from the root script; `pnpm -s` keeps stdout to the one JSON object", async () => {
+    const { done } = startCli(["--json"], { LOCAL_OUTPUTS_FILE: outputsFile }, [
+      "pnpm",
+      "-s",
+      "users:reconcile",
+    ]);
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(Object.keys(summaryOf(result))).toHaveLength(SUMMARY_KEYS.length);
+  });
+
+  it("prints its usage with --help and refuses unknown options with exit 2", async () => {
+    const help = await runCli(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("--apply");
+    const unknown = await runCli(["--aply"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--aply");
+    expect(unknown.stdout).toBe("");
+  });
+
+  it("exits 2 with a hint when the local stack is not running", async () => {
+    const result = await runCli(["--json"], { LOCAL_OUTPUTS_FILE: join(dir, "absent.json") });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("pnpm dev:local");
+  });
+
+  it("exits 2 naming the service it cannot reach", async () => {
+    const closed = join(dir, "closed.json");
+    await writeFile(
+      closed,
+      JSON.stringify({ ...stack.outputs, dynamodbEndpoint: "http://127.0.0.1:9" }),
+    );
+    const result = await runCli(["--outputs", closed, "--json"]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/cannot reach the Users table .* \(ECONNREFUSED\)/);
+  });
+
+  it("--outputs takes a file of deploy outputs; a file without the table is refused", async () => {
+    const ok = await runCli(["--outputs", outputsFile, "--json"]);
+    expect(ok.code).toBe(0);
+    const partial = join(dir, "partial.json");
+    await writeFile(partial, JSON.stringify({ region: "eu-west-1", userPoolId: "x" }));
+    const refused = await runCli(["--outputs", partial]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('"usersTable"');
+  });
+
+  it("--stage reads the stage through `sst shell --stage` and uses the caller's credentials", async () => {
+    // Stands in for the SST CLI: checks the arguments, then runs the command
+    // with the environment `sst shell` gives it (the stage's links and region).
+    const fakeSst = join(dir, "fake-sst.mjs");
+    await writeFile(
+      fakeSst,
+      `#!${process.execPath}
+import { spawnSync } from "node:child_process";
+const [shell, flag, stage, dashes, ...command] = process.argv.slice(2);
+if (shell !== "shell" || flag !== "--stage" || dashes !== "--") process.exit(9);
+if (stage === "missing") { console.error("✕  Stage not found"); process.exit(1); }
+const { status } = spawnSync(command[0], command.slice(1), { stdio: "inherit", env: {
+  ...process.env,
+  SST_RESOURCE_App: JSON.stringify({ name: "userprofile", stage }),
+  SST_RESOURCE_UsersTable: JSON.stringify({ name: ${JSON.stringify(stack.outputs.usersTable)} }),
+  SST_RESOURCE_UserPool: JSON.stringify({ id: ${JSON.stringify(stack.outputs.userPoolId)} }),
+  AWS_REGION: ${JSON.stringify(stack.outputs.region)},
+}});
+process.exit(status ?? 1);
+`,
+    );
+    await chmod(fakeSst, 0o755);
+    // The caller's own environment: credentials, and here endpoints for the emulators.
+    const caller = {
+      SST_BIN: fakeSst,
+      AWS_ACCESS_KEY_ID: "caller",
+      AWS_SECRET_ACCESS_KEY: "caller",
+      AWS_ENDPOINT_URL_DYNAMODB: stack.outputs.dynamodbEndpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: stack.outputs.cognitoEndpoint,
+    };
+    const result = await runCli(["--stage", "qa"], caller);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("stage qa");
+    expect(result.stdout).toContain(`users scanned`);
+
+    const missing = await runCli(["--stage", "missing", "--json"], caller);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe("");
+    expect(missing.stderr).toContain("sst shell --stage missing");
+  });
+
+  it("stops on Ctrl-C with exit 130 and writes nothing", async () => {
+    // An endpoint that accepts connections and never answers keeps the scan waiting.
+    const silent: Server = createServer(() => {});
+    const sockets: Socket[] = [];
+    silent.on("connection", (socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as { port: number };
+    const hanging = join(dir, "hanging.json");
+    await writeFile(
+      hanging,
+      JSON.stringify({ ...stack.outputs, dynamodbEndpoint: `http://127.0.0.1:${port}` }),
+    );
+    const connected = new Promise((resolve) => silent.once("connection", resolve));
+    try {
+      const { child, done } = startCli(["--outputs", hanging, "--apply"]);
+      await connected;
+      child.kill("SIGINT");
+      const result = await done;
+      expect(result.code).toBe(130);
+      expect(result.stderr).toContain("Interrupted");
+      expect(result.stdout).toBe("");
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+});
