@@ -1,7 +1,23 @@
 import { readFileSync, rmSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { LocalOutputs } from "./stack";
+
+/** What `.local/outputs.json` holds: how clients reach a running local stack. */
+export interface LocalOutputs {
+  /** The stack's process: a client can tell a live stack's file from one a killed stack left behind. */
+  pid: number;
+  region: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  cognitoEndpoint: string;
+  dynamodbEndpoint: string;
+  usersTable: string;
+  apiUrl: string;
+  webUrl: string | null;
+  mailboxUrl: string;
+  /** The local-only control: clock and trigger failures (see control.ts). */
+  controlUrl: string;
+}
 
 /**
  * `.local/outputs.json`: written when the stack is ready, removed when it

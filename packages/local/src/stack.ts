@@ -28,24 +28,16 @@ import { startGateway } from "./gateway";
 import { cognitoGate, dynamodbAuthorizer, LOCAL_ACCOUNT_ID, LocalIam } from "./iam";
 import { type LocalFunction, startLambda } from "./lambda";
 import { Mailbox, startMailboxServer } from "./mailbox";
-import { removeOwnOutputsSync, replaceStaleOutputs, writeOutputs } from "./outputs-file";
-import { startWebDevServer } from "./web";
+import {
+  type LocalOutputs,
+  removeOwnOutputsSync,
+  replaceStaleOutputs,
+  writeOutputs,
+} from "./outputs-file";
 
-export interface LocalOutputs {
-  /** The stack's process: a client can tell a live stack's file from one a killed stack left behind. */
-  pid: number;
-  region: string;
-  userPoolId: string;
-  userPoolClientId: string;
-  cognitoEndpoint: string;
-  dynamodbEndpoint: string;
-  usersTable: string;
-  apiUrl: string;
-  webUrl: string | null;
-  mailboxUrl: string;
-  /** The local-only control: clock and trigger failures (see control.ts). */
-  controlUrl: string;
-}
+export type { LocalOutputs };
+
+import { startWebDevServer } from "./web";
 
 export interface LocalStack {
   outputs: LocalOutputs;
