@@ -79,6 +79,27 @@ export function accountTargets(services: Services, delegate: Router) {
     return { userPool, user, hideUnknown: client?.PreventUserExistenceErrors === "ENABLED" };
   };
 
+  /** Saves the user, then runs Post Confirmation as Cognito does: after the change stands. */
+  const saveThenConfirm = async (
+    ctx: Context,
+    userPool: Awaited<ReturnType<typeof lookup>>["userPool"],
+    user: UserWithCodes,
+    source: "PostConfirmation_ConfirmSignUp" | "PostConfirmation_ConfirmForgotPassword",
+    req: { ClientId: string; ClientMetadata?: Record<string, string> },
+  ) => {
+    await userPool.saveUser(ctx, user);
+    if (services.triggers.enabled("PostConfirmation")) {
+      await services.triggers.postConfirmation(ctx, {
+        source,
+        clientId: req.ClientId,
+        clientMetadata: req.ClientMetadata,
+        username: user.Username,
+        userPoolId: userPool.options.Id,
+        userAttributes: user.Attributes,
+      });
+    }
+  };
+
   const sendCode = async (
     ctx: Context,
     userPool: UserPoolService,
@@ -159,17 +180,7 @@ export function accountTargets(services: Services, delegate: Router) {
           : user.Attributes,
         UserLastModifiedDate: new Date(at),
       };
-      await userPool.saveUser(ctx, confirmed);
-      if (services.triggers.enabled("PostConfirmation")) {
-        await services.triggers.postConfirmation(ctx, {
-          source: "PostConfirmation_ConfirmSignUp",
-          clientId: req.ClientId,
-          clientMetadata: req.ClientMetadata,
-          username: confirmed.Username,
-          userPoolId: userPool.options.Id,
-          userAttributes: confirmed.Attributes,
-        });
-      }
+      await saveThenConfirm(ctx, userPool, confirmed, "PostConfirmation_ConfirmSignUp", req);
       return {};
     });
   };
@@ -234,17 +245,7 @@ export function accountTargets(services: Services, delegate: Router) {
         UserStatus: needsNewPassword ? "CONFIRMED" : user.UserStatus,
         UserLastModifiedDate: new Date(at),
       };
-      await userPool.saveUser(ctx, reset);
-      if (services.triggers.enabled("PostConfirmation")) {
-        await services.triggers.postConfirmation(ctx, {
-          source: "PostConfirmation_ConfirmForgotPassword",
-          clientId: req.ClientId,
-          clientMetadata: req.ClientMetadata,
-          username: reset.Username,
-          userPoolId: userPool.options.Id,
-          userAttributes: reset.Attributes,
-        });
-      }
+      await saveThenConfirm(ctx, userPool, reset, "PostConfirmation_ConfirmForgotPassword", req);
       return {};
     });
   };
