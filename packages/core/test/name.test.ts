@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Name } from "../src/name";
 import { anyName, satisfiesRule } from "./name-arbitrary";
 
@@ -110,6 +110,18 @@ describe("Name.clean (names from the user pool)", () => {
     expect(Name.clean(`${"x".repeat(48)}👩‍👩‍👧`)).toBe("x".repeat(48));
     expect(Name.clean(`${"x".repeat(49)}🇫🇷`)).toBe("x".repeat(49));
     expect(Name.clean(`${"x".repeat(46)}    yyyyy`)).toBe("x".repeat(46));
+  });
+
+  describe("where Intl.Segmenter is missing (Firefox before 125)", () => {
+    afterEach(() => {
+      vi.unstubAllGlobals();
+    });
+
+    it("shortens to 50 characters without splitting a surrogate pair", () => {
+      vi.stubGlobal("Intl", { ...Intl, Segmenter: undefined });
+      expect(Name.clean(`${"x".repeat(49)}😀😀`)).toBe(`${"x".repeat(49)}😀`);
+      expect(Name.clean("é".repeat(60))).toBe("é".repeat(50));
+    });
   });
 
   it("gives undefined or a value that satisfies the rule, for any input", () => {

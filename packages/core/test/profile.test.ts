@@ -1,15 +1,43 @@
 import { randomUUID } from "node:crypto";
-import { GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { VisibleError } from "../src/error";
 import { Name } from "../src/name";
 import { Profile } from "../src/profile";
 import { useLocalDynamoDB } from "./env";
 import { anyName, satisfiesRule } from "./name-arbitrary";
 
-const { client, tableName } = useLocalDynamoDB();
+const { client, endpoint, tableName } = useLocalDynamoDB();
 const store = Profile.store(tableName, client);
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** A failure that is not a failed condition, as the network or DynamoDB can raise. */
+function failNextCall() {
+  vi.spyOn(store.client, "send").mockRejectedValueOnce(
+    Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }),
+  );
+}
+
+/** A store whose client records the requests it sends, as DynamoDB receives them. */
+function recordingStore() {
+  const sent: { command: string; input: Record<string, unknown> }[] = [];
+  const recording = new DynamoDBClient({ endpoint, region: "us-east-1" });
+  recording.middlewareStack.add(
+    (next, context) => (args) => {
+      sent.push({
+        command: String(context.commandName),
+        input: args.input as Record<string, unknown>,
+      });
+      return next(args);
+    },
+    { step: "build" },
+  );
+  return { store: Profile.store(tableName, recording), sent };
+}
 
 async function rawItem(userId: string) {
   const { Item } = await client.send(
@@ -108,6 +136,33 @@ describe("Profile.update", () => {
       updatedAt: "2026-02-01T00:00:00.000Z",
     });
     expect(Object.keys((await rawItem(userId)) ?? {})).not.toContain("lastName");
+  });
+
+  it("clears both names in one update", async () => {
+    const userId = randomUUID();
+    await Profile.create(store, { userId, email: "u@example.com", firstName: "A", lastName: "B" });
+    const updated = await Profile.update(store, userId, { firstName: null, lastName: null });
+    expect(updated.status === "active" && updated.profile).toMatchObject({
+      firstName: null,
+      lastName: null,
+    });
+    expect(Object.keys((await rawItem(userId)) ?? {}).sort()).toEqual([
+      "CreatedAt",
+      "Email",
+      "UpdatedAt",
+      "UserID",
+    ]);
+  });
+
+  it("fails on an error other than its condition, without reading on as if the profile were gone", async () => {
+    const userId = randomUUID();
+    await Profile.create(store, { userId, email: "u@example.com", firstName: "Kept" });
+    const before = await rawItem(userId);
+    failNextCall();
+    await expect(Profile.update(store, userId, { firstName: "Lost" })).rejects.toThrow(
+      "Rate exceeded",
+    );
+    expect(await rawItem(userId)).toEqual(before);
   });
 
   it("returns null and creates nothing when the profile is missing", async () => {
@@ -327,6 +382,22 @@ describe("Profile.updateEmail", () => {
   });
 });
 
+describe("conditional writes that fail for another reason", () => {
+  it("are errors, not a changed profile: updateEmail and removeIfUnchanged throw", async () => {
+    const userId = randomUUID();
+    await Profile.create(store, { userId, email: "held@example.com" });
+    failNextCall();
+    await expect(
+      Profile.updateEmail(store, userId, { from: "held@example.com", to: "new@example.com" }),
+    ).rejects.toThrow("Rate exceeded");
+    failNextCall();
+    await expect(Profile.removeIfUnchanged(store, userId, "held@example.com")).rejects.toThrow(
+      "Rate exceeded",
+    );
+    expect((await rawItem(userId))?.Email).toEqual({ S: "held@example.com" });
+  });
+});
+
 describe("Profile.removeIfUnchanged", () => {
   it("deletes the profile when it still holds the email read before", async () => {
     const userId = randomUUID();
@@ -360,5 +431,48 @@ describe("Profile.scan", () => {
     expect(Math.max(...pages)).toBeLessThanOrEqual(7);
     expect(ids.filter((id) => seen.includes(id))).toHaveLength(ids.length);
     expect(new Set(seen).size).toBe(seen.length);
+  });
+});
+
+describe("reads", () => {
+  // dynalite is always consistent; DynamoDB reads eventually consistently unless asked.
+  it("ask DynamoDB for strongly consistent results: a write just acknowledged is seen", async () => {
+    const { store: recorded, sent } = recordingStore();
+    await Profile.load(recorded, randomUUID());
+    for await (const _ of Profile.scan(recorded, { pageSize: 1 })) break;
+    expect(sent.map(({ command, input }) => [command, input.ConsistentRead])).toEqual([
+      ["GetItemCommand", true],
+      ["ScanCommand", true],
+    ]);
+  });
+
+  it("stop a scan when its signal is aborted", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const pages = Profile.scan(store, { signal: controller.signal });
+    await expect(pages.next()).rejects.toMatchObject({ name: "AbortError" });
+  });
+
+  it("take only a number as ExpiresAt, as TTL does: a marker with any other type is no marker", () => {
+    const now = new Date("2026-03-01T10:00:00Z");
+    const marker = { UserID: "u-1", DeletedAt: now.toISOString() };
+    expect(Profile.stateOf({ ...marker, ExpiresAt: "9999999999" }, now)).toEqual({
+      status: "absent",
+    });
+    expect(Profile.stateOf({ ...marker, ExpiresAt: 9999999999 }, now)).toEqual({
+      status: "deleted",
+    });
+  });
+
+  it("read an item missing attributes with empty text and no names, never undefined", () => {
+    expect(Profile.fromItem({ UserID: "u-1" })).toEqual({
+      userId: "u-1",
+      email: "",
+      firstName: null,
+      lastName: null,
+      createdAt: "",
+      updatedAt: "",
+    });
+    expect(Profile.fromItem({}).userId).toBe("");
   });
 });

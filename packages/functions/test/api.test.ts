@@ -83,6 +83,7 @@ describe("GET /me", () => {
     });
     expect(JSON.parse(logs.lines.at(-1) ?? "{}")).toMatchObject({
       level: "error",
+      message: "request failed",
       route: "GET /me",
       errorName: "NetworkingError",
     });
@@ -283,6 +284,8 @@ describe("PATCH /me", () => {
     "application/merge-patch+json",
     "application/vnd.api+json; charset=utf-8",
     "application/json; profile=https://example.com/profile",
+    "application/json ; charset=utf-8",
+    "application/json; charset= utf-8",
   ])("accepts content type %s", async (contentType) => {
     const userId = await existingUser();
     const result = await patchMe(
@@ -301,8 +304,26 @@ describe("PATCH /me", () => {
     "application/json+xml",
     "text/json",
     "application/x-www-form-urlencoded",
+    "application/json; charset=xutf-8",
+    "application/json; charset=utf-8x",
   ])("refuses content type %s", (contentType) => {
     expect(isJsonContentType(contentType)).toBe(false);
+  });
+
+  it("reads the content type by its name, wherever it is among the headers", async () => {
+    const userId = await existingUser();
+    const withHeaders = (headers: Record<string, string>) => {
+      const event = apiEvent("PATCH /me", { sub: userId, body: JSON.stringify({ lastName: "H" }) });
+      event.headers = headers;
+      return patchMe(event);
+    };
+    const accepted = await withHeaders({ accept: "text/html", "Content-Type": "application/json" });
+    expect(accepted.statusCode).toBe(200);
+    const refused = await withHeaders({
+      "x-note": "application/json",
+      "content-type": "text/plain",
+    });
+    expect(bodyOf(refused).error.code).toBe("unsupported_media_type");
   });
 
   it("for any name: a 400 invalid_name that changes nothing, or a stored value that satisfies the rule", async () => {

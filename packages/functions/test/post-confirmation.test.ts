@@ -154,15 +154,24 @@ describe("post-confirmation trigger", () => {
     expect(all).not.toContain("Grace");
   });
 
-  it("fails cleanly when the event lacks an email", async () => {
-    const event = postConfirmationEvent({ userAttributes: { email: "" } });
+  it.each([
+    ["an email", { email: "" }],
+    ["a sub", { sub: "" }],
+  ])("fails cleanly, saying why, when the event lacks %s", async (_, missing) => {
+    const event = postConfirmationEvent({ userAttributes: missing });
     const logs = captureLogs();
     try {
       await expect(handler(event)).rejects.toThrow(FAILURE_MESSAGE);
     } finally {
       logs.restore();
     }
-    expect(await Profile.get(store, event.request.userAttributes.sub as string)).toBeNull();
+    expect(JSON.parse(logs.lines.at(-1) ?? "{}")).toMatchObject({
+      level: "error",
+      message: "profile write failed",
+      errorMessage: "Event lacks sub or email",
+    });
+    const userId = event.request.userAttributes.sub;
+    if (userId) expect(await Profile.get(store, userId)).toBeNull();
   });
 
   it("cleans names instead of failing the sign-up: no control, bidi or half an emoji is stored", async () => {
