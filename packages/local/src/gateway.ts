@@ -260,13 +260,20 @@ function payloadV2(
       requestId: randomUUID(),
       routeKey,
       stage: "$default",
-      time: now.toUTCString(),
+      time: requestTime(now),
       timeEpoch: now.getTime(),
     },
     ...(body.length
       ? { body: isText ? text : body.toString("base64"), isBase64Encoded: !isText }
       : { isBase64Encoded: false }),
   };
+}
+
+/** `requestContext.time` as API Gateway writes it: `12/Mar/2020:19:03:58 +0000`. */
+function requestTime(date: Date): string {
+  // toUTCString() is "Thu, 12 Mar 2020 19:03:58 GMT", day zero-padded.
+  const [, day, month, year, time] = date.toUTCString().split(" ");
+  return `${day}/${month}/${year}:${time} +0000`;
 }
 
 /** Payload 2.0 response rules: a structured result, or any other value sent as JSON with 200. */
