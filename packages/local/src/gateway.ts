@@ -48,7 +48,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   ): Promise<{ claims: JWTPayload } | { problem: string }> => {
     const header = request.headers.authorization;
     if (!header) return { problem: "the request has no authorization token" };
-    const token = header.replace(/^Bearer\s+/i, "").trim();
+    // HTTP parsing already strips the header's surrounding whitespace.
+    const token = header.replace(/^Bearer\s+/i, "");
     let claims: JWTPayload;
     try {
       // Signature only: the claims are checked below, one documented rule each.
@@ -126,7 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           request.destroy();
           return;
         }
-        const event = payloadV2(request, route, path, body, authorization.claims, url, now());
+        const event = payloadV2(request, route, target, body, authorization.claims, url, now());
         const result = await options.lambda.invoke(options.functionFor(route), event);
         if (!result.ok) {
           return send(response, 500, corsHeaders, { message: "Internal Server Error" });
@@ -163,17 +164,8 @@ export function claimsProblem(
 ): string | null {
   const seconds = now.getTime() / 1000;
   if (claims.iss !== expected.issuer) return "the token does not have a valid issuer";
-  const audiences =
-    claims.aud !== undefined
-      ? [claims.aud].flat()
-      : claims.client_id !== undefined
-        ? [claims.client_id]
-        : [];
-  if (
-    !audiences.some(
-      (audience) => typeof audience === "string" && expected.audiences.includes(audience),
-    )
-  ) {
+  const presented: unknown[] = claims.aud !== undefined ? [claims.aud].flat() : [claims.client_id];
+  if (!expected.audiences.some((audience) => presented.includes(audience))) {
     return "the token does not have a valid audience";
   }
   if (typeof claims.exp !== "number") return "the token has no expiry";
@@ -211,22 +203,31 @@ function stringClaims(payload: JWTPayload): Record<string, string> {
   );
 }
 
+/** Header names lower-cased, a repeated header's values joined with commas. */
+function combinedHeaders(rawHeaders: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = (rawHeaders[i] as string).toLowerCase();
+    const value = rawHeaders[i + 1] as string;
+    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+  }
+  return headers;
+}
+
 function payloadV2(
   request: IncomingMessage,
   route: ApiRoute,
-  path: string,
+  target: URL,
   body: Buffer,
   claims: JWTPayload,
   gatewayUrl: string,
   now: Date,
 ) {
-  const url = new URL(request.url ?? "/", gatewayUrl);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(",") : value;
-  }
+  const { host, hostname } = new URL(gatewayUrl);
+  // Node keeps one value of some repeated headers (user-agent, authorization...); API Gateway joins them all.
+  const headers = combinedHeaders(request.rawHeaders);
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) {
+  for (const [name, value] of target.searchParams) {
     query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   }
   const routeKey = `${route.method} ${route.path}`;
@@ -235,8 +236,8 @@ function payloadV2(
   return {
     version: "2.0",
     routeKey,
-    rawPath: path,
-    rawQueryString: url.search.slice(1),
+    rawPath: target.pathname,
+    rawQueryString: target.search.slice(1),
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
     requestContext: {
@@ -248,11 +249,11 @@ function payloadV2(
           scopes: typeof claims.scope === "string" ? claims.scope.split(" ") : null,
         },
       },
-      domainName: url.host,
-      domainPrefix: url.hostname.split(".")[0],
+      domainName: host,
+      domainPrefix: hostname.split(".")[0],
       http: {
         method: route.method,
-        path,
+        path: target.pathname,
         protocol: `HTTP/${request.httpVersion}`,
         sourceIp: request.socket.remoteAddress ?? "127.0.0.1",
         userAgent: headers["user-agent"] ?? "",
@@ -293,9 +294,7 @@ function writeResult(
     response.end(
       result.body === undefined
         ? undefined
-        : result.isBase64Encoded
-          ? Buffer.from(result.body, "base64")
-          : result.body,
+        : Buffer.from(result.body, result.isBase64Encoded ? "base64" : "utf8"),
     );
     return;
   }

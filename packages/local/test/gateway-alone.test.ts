@@ -1,5 +1,5 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import { type AddressInfo, connect } from "node:net";
 import type { ApiRoute } from "@userprofile/functions/api/routes";
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -116,8 +116,8 @@ describe("the event a function receives (payload format 2.0)", () => {
     expect(event.headers).toMatchObject({ "x-trace": "t-1", "user-agent": "probe/1" });
     expect(event).not.toHaveProperty("body");
     expect(event.requestContext).toMatchObject({
-      accountId: expect.any(String),
-      apiId: expect.any(String),
+      accountId: expect.stringMatching(/^\d{12}$/),
+      apiId: expect.stringMatching(/.+/),
       domainName: new URL(gateway.url).host,
       domainPrefix: "127",
       http: {
@@ -133,6 +133,22 @@ describe("the event a function receives (payload format 2.0)", () => {
       timeEpoch: NOW.getTime(),
     });
     expect(event.requestContext.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("joins a repeated header's values with commas, as API Gateway does", async () => {
+    const url = new URL(`${gateway.url}/me`);
+    const token = await sign(validClaims);
+    await new Promise<void>((resolve, reject) => {
+      const request = httpRequest(
+        url,
+        { headers: { authorization: token, "x-many": ["a", "b"] } },
+        (response) => response.resume().on("end", resolve),
+      );
+      // Node would keep only the first of two user-agent headers; API Gateway joins them.
+      request.setHeader("user-agent", ["one", "two"]);
+      request.on("error", reject).end();
+    });
+    expect(lastEvent().headers).toMatchObject({ "x-many": "a,b", "user-agent": "one,two" });
   });
 
   it("gives every request its own requestId", async () => {
@@ -217,13 +233,16 @@ describe("how the function's result reaches the client", () => {
     expect(await response.text()).toBe("");
   });
 
-  it("any other value is sent as JSON with 200", async () => {
-    answer = { ok: true, payload: { hello: "world" } };
-    const response = await call("/me");
-    expect(response.status).toBe(200);
-    expect(response.headers.get("content-type")).toBe("application/json");
-    expect(await response.json()).toEqual({ hello: "world" });
-  });
+  it.each([{ hello: "world" }, "text", 42, [1, 2]])(
+    "any other value (%j) is sent as JSON with 200",
+    async (payload) => {
+      answer = { ok: true, payload };
+      const response = await call("/me");
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("application/json");
+      expect(await response.json()).toEqual(payload);
+    },
+  );
 
   it("a failed function is a bare 500", async () => {
     answer = { ok: false, error: { errorType: "Error", errorMessage: "boom" } };
@@ -241,8 +260,37 @@ describe("requests that never reach a function", () => {
     ] as const) {
       const response = await call(path, { method });
       expect(response.status).toBe(404);
+      expect(response.headers.get("content-type")).toBe("application/json");
       expect(await response.json()).toEqual({ message: "Not Found" });
     }
+    expect(invocations).toEqual([]);
+  });
+
+  it("a request target that is not a URL is a 400", async () => {
+    const { port } = new URL(gateway.url);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => {
+        socket.end("GET http://[bad HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      });
+      let text = "";
+      socket.on("data", (chunk) => {
+        text += chunk;
+      });
+      socket.on("end", () => resolve(text)).on("error", reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(reply).toContain('{"message":"Bad Request"}');
+    expect(invocations).toEqual([]);
+  });
+
+  it("a payload over 10 MB is a 413 that closes the connection", async () => {
+    const response = await call("/me", {
+      method: "PATCH",
+      body: Buffer.alloc(10 * 1024 * 1024 + 1, 0x20),
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get("connection")).toBe("close");
+    expect(await response.json()).toEqual({ message: "Request Entity Too Large" });
     expect(invocations).toEqual([]);
   });
 
@@ -297,6 +345,14 @@ describe("CORS", () => {
     expect((await preflight(WEB_ORIGIN)).status).toBe(404);
   });
 
+  it("treats only OPTIONS as a preflight: a GET that names a request method reaches its function", async () => {
+    const response = await call("/me", {
+      headers: { origin: WEB_ORIGIN, "access-control-request-method": "GET" },
+    });
+    expect(response.status).toBe(200);
+    expect(invocations).toHaveLength(1);
+  });
+
   it("adds the origin to the answers an allowed origin gets, errors included", async () => {
     const ok = await call("/me", { headers: { origin: WEB_ORIGIN } });
     expect(ok.headers.get("access-control-allow-origin")).toBe(WEB_ORIGIN);
@@ -305,5 +361,35 @@ describe("CORS", () => {
     expect(unauthorized.headers.get("access-control-allow-origin")).toBe(WEB_ORIGIN);
     const other = await call("/me", { headers: { origin: "https://evil.example" } });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("the JWT authorizer at its boundaries (clock fixed at the request time)", () => {
+  const status = async (claims: JWTPayload) => (await call("/me", { claims })).status;
+
+  it("exp equal to now has expired; one second later than now has not", async () => {
+    expect(await status({ ...validClaims, exp: seconds })).toBe(401);
+    expect(await status({ ...validClaims, exp: seconds + 1 })).toBe(200);
+  });
+
+  it("nbf and iat equal to now are valid; one second later are not", async () => {
+    expect(await status({ ...validClaims, nbf: seconds, iat: seconds })).toBe(200);
+    expect(await status({ ...validClaims, nbf: seconds + 1 })).toBe(401);
+    expect(await status({ ...validClaims, iat: seconds + 1 })).toBe(401);
+  });
+
+  it("nbf and iat are optional, but must be numbers when present", async () => {
+    const asString = (value: number) => String(value) as unknown as number;
+    const { iat: _, ...withoutIat } = validClaims;
+    expect(await status(withoutIat)).toBe(200);
+    expect(await status({ ...validClaims, nbf: asString(seconds - 60) })).toBe(401);
+    expect(await status({ ...validClaims, iat: asString(seconds - 60) })).toBe(401);
+  });
+
+  it("the audience: any listed `aud`, else `client_id`; a token with neither is refused", async () => {
+    const { aud: _, ...withoutAud } = validClaims;
+    expect(await status({ ...validClaims, aud: ["other", CLIENT_ID] })).toBe(200);
+    expect(await status({ ...withoutAud, client_id: CLIENT_ID })).toBe(200);
+    expect(await status(withoutAud)).toBe(401);
   });
 });
