@@ -101,9 +101,9 @@ export namespace Profile {
   export function store(tableName: string, client = new DynamoDBClient({})): Store {
     return {
       tableName,
-      client: DynamoDBDocumentClient.from(client, {
-        marshallOptions: { removeUndefinedValues: true },
-      }),
+      // A name left out is undefined: the document client drops undefined
+      // top-level attributes itself (and throws on nested ones, which nothing writes).
+      client: DynamoDBDocumentClient.from(client),
     };
   }
 
