@@ -66,6 +66,18 @@ describe("PoolUsers.pages", () => {
     const pages = PoolUsers.pages(h.client, h.pool.userPoolId, { signal: interrupt.signal });
     await expect(pages.next()).rejects.toThrow();
   });
+
+  it("reads an answer without a Users list as an empty page, not as a user", async () => {
+    // The SDK types Users as optional; this client answers every call without it.
+    const answersWithoutUsers = Object.assign(Object.create(h.client), {
+      send: async () => ({}),
+    }) as typeof h.client;
+    const pages: PoolUsers.User[][] = [];
+    for await (const page of PoolUsers.pages(answersWithoutUsers, h.pool.userPoolId)) {
+      pages.push(page);
+    }
+    expect(pages).toEqual([[]]);
+  });
 });
 
 describe("PoolUsers.fromUserType", () => {

@@ -79,6 +79,7 @@ describe("Reconcile.scan", () => {
     const tableFailure = await Reconcile.scan(noTable).catch((error: unknown) => error);
     expect(tableFailure).toBeInstanceOf(Reconcile.StepError);
     expect(tableFailure).toMatchObject({
+      name: "StepError",
       step: "scan-table",
       message: "Scanning the Users table failed",
     });
@@ -91,9 +92,65 @@ describe("Reconcile.scan", () => {
       message: "Listing the user pool failed",
     });
   });
+
+  it("scans without a progress callback", async () => {
+    const missing = await createUser();
+    const findings = await Reconcile.scan(deps);
+    // The first test left two healthy users behind.
+    expect(Reconcile.summary(findings, null)).toMatchObject({
+      usersScanned: 3,
+      profilesScanned: 2,
+      missingProfiles: 1,
+      orphanProfiles: 0,
+    });
+    expect(findings.missing.map((u) => u.userId)).toEqual([missing.sub]);
+    await Reconcile.apply(deps, findings);
+  });
+
+  it("an aborted signal stops the table scan, before the pool is listed", async () => {
+    const interrupt = new AbortController();
+    interrupt.abort();
+    const failure = await Reconcile.scan(deps, { signal: interrupt.signal }).catch(
+      (error: unknown) => error,
+    );
+    expect(failure).toMatchObject({ step: "scan-table" });
+    expect(((failure as Error).cause as Error).name).toBe("AbortError");
+  });
+
+  it("an abort once the table is read stops the pool listing", async () => {
+    const interrupt = new AbortController();
+    const progress: Reconcile.Progress[] = [];
+    const failure = await Reconcile.scan(deps, {
+      signal: interrupt.signal,
+      onProgress: (p) => {
+        progress.push(p);
+        if (p.phase === "profiles") interrupt.abort();
+      },
+    }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ step: "list-users" });
+    expect(((failure as Error).cause as Error).name).toBe("AbortError");
+    expect(progress.map((p) => p.phase)).toEqual(["profiles"]);
+  });
 });
 
 describe("Reconcile.apply with prune", () => {
+  it("without prune, keeps an orphan even when its user is gone", async () => {
+    const gone = await createUser();
+    await Profile.create(profiles, { userId: gone.sub, email: gone.email });
+    await h.client.send(
+      new AdminDeleteUserCommand({ UserPoolId: h.pool.userPoolId, Username: gone.sub }),
+    );
+    const findings = await Reconcile.scan(deps);
+    expect(findings.orphans).toEqual([{ userId: gone.sub, email: gone.email }]);
+
+    const outcome = await Reconcile.apply(deps, findings);
+    expect(outcome).toMatchObject({ deleted: 0, orphansWithUser: 0, orphansChangedMeanwhile: 0 });
+    expect(outcome.error).toBeUndefined();
+    expect(await Profile.get(profiles, gone.sub)).not.toBeNull();
+    expect(Reconcile.remainingDrift(findings, outcome)).toBe(1);
+    await Profile.removeIfUnchanged(profiles, gone.sub, gone.email);
+  });
+
   it("deletes an orphan only when the pool confirms its user is gone and the row is unchanged", async () => {
     const gone = await createUser();
     const listedLate = await createUser();

@@ -131,6 +131,38 @@ describe("Reconcile.classify", () => {
     expect(Reconcile.rowOf(marker(goneId, 0), now)).toBeNull();
   });
 
+  it("never takes a live deletion marker for a profile, even one that still holds an email", () => {
+    const now = new Date("2026-03-01T00:00:00.000Z");
+    const deleting = user({ email: "new@example.com" });
+    const goneId = randomUUID();
+    // Not what markDeleted writes, but what a hand edit or an older release could leave.
+    const markerWithEmail = (userId: string) => ({
+      UserID: userId,
+      Email: "old@example.com",
+      DeletedAt: "2026-02-28T23:00:00.000Z",
+      ExpiresAt: Math.floor(now.getTime() / 1000) + 3600,
+    });
+    const findings = Reconcile.classify(
+      [markerWithEmail(deleting.userId), markerWithEmail(goneId)],
+      [deleting],
+      now,
+    );
+    expect(findings).toMatchObject({ profilesScanned: 0, missing: [], orphans: [], drift: [] });
+    expect(Reconcile.rowOf(markerWithEmail(goneId), now)).toEqual({
+      kind: "other",
+      userId: goneId,
+    });
+  });
+
+  it("finds no drift for a user whose email reads as empty, even if marked verified", () => {
+    const withoutEmail = user({ email: undefined, emailVerified: true });
+    const findings = Reconcile.classify(
+      [profileItem(withoutEmail.userId, "kept@example.com")],
+      [withoutEmail],
+    );
+    expect(findings).toMatchObject({ usersScanned: 1, drift: [], missing: [], orphans: [] });
+  });
+
   it("treats an item without an email as no profile, yet not as missing or orphan", () => {
     const deleting = user();
     const items = [{ UserID: deleting.userId }, { UserID: randomUUID() }];
@@ -224,7 +256,9 @@ describe("Reconcile.apply", () => {
     await Profile.create(profiles, { userId: orphan, email: "o@example.com" });
     const findings = Reconcile.classify([profileItem(orphan, "o@example.com")], []);
     const outcome = await Reconcile.apply(deps, findings, { now });
-    expect(outcome.deleted).toBe(0);
+    // The pool is unreachable here: asking it whether the user exists would be an error.
+    expect(outcome).toMatchObject({ deleted: 0, orphansWithUser: 0, orphansChangedMeanwhile: 0 });
+    expect(outcome.error).toBeUndefined();
     expect(await rawItem(orphan)).toBeDefined();
     expect(Reconcile.remainingDrift(findings, outcome)).toBe(1);
     expect(Reconcile.remainingDrift(findings, null)).toBe(1);
@@ -249,6 +283,62 @@ describe("Reconcile.apply", () => {
     expect(second.created + second.alreadyExisted).toBe(40);
     expect(second.created).toBe(40 - first.created);
     for (const u of users) expect(await rawItem(u.userId)).toBeDefined();
+  });
+
+  it("stamps the writes with the current time when no clock is given", async () => {
+    const missing = user();
+    const drifted = user();
+    await Profile.create(
+      profiles,
+      { userId: drifted.userId, email: "old@example.com" },
+      new Date("2026-01-01T00:00:00.000Z"),
+    );
+    const findings = Reconcile.classify(
+      [profileItem(drifted.userId, "old@example.com")],
+      [missing, drifted],
+    );
+    const before = new Date().toISOString();
+    const outcome = await Reconcile.apply(deps, findings);
+    const after = new Date().toISOString();
+    expect(outcome).toMatchObject({ created: 1, updated: 1 });
+    expect(outcome.error).toBeUndefined();
+    const createdAt = (await rawItem(missing.userId))?.CreatedAt?.S ?? "";
+    const updatedAt = (await rawItem(drifted.userId))?.UpdatedAt?.S ?? "";
+    for (const stamp of [createdAt, updatedAt]) {
+      expect(stamp >= before && stamp <= after, `${stamp} within [${before}, ${after}]`).toBe(true);
+    }
+  });
+
+  it("keeps several writes in flight at once, as many as asked", async () => {
+    /** Counts the table requests awaiting their answer. */
+    const counting = () => {
+      let inFlight = 0;
+      let most = 0;
+      const client = Object.create(profiles.client) as typeof profiles.client;
+      client.send = (async (command: never) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        try {
+          return await profiles.client.send(command);
+        } finally {
+          inFlight -= 1;
+        }
+      }) as typeof client.send;
+      return { deps: { ...deps, profiles: { ...profiles, client } }, most: () => most };
+    };
+    const run = async (concurrency: number | undefined) => {
+      const table = counting();
+      const findings = Reconcile.classify(
+        [],
+        Array.from({ length: 12 }, () => user()),
+      );
+      const outcome = await Reconcile.apply(table.deps, findings, { concurrency });
+      expect(outcome).toMatchObject({ created: 12, interrupted: false });
+      return table.most();
+    };
+    expect(await run(undefined)).toBeGreaterThan(1);
+    expect(await run(3)).toBe(3);
+    expect(await run(0)).toBe(1);
   });
 
   it("cannot make a profile for a user without an email, and says so", async () => {
@@ -289,7 +379,7 @@ describe("Reconcile.apply", () => {
     const findings = Reconcile.classify([], [user(), user(), user()]);
     const outcome = await Reconcile.apply(broken, findings, { concurrency: 1 });
     expect((outcome.error as Error).name).toBe("ResourceNotFoundException");
-    expect(outcome.created).toBe(0);
+    expect(outcome).toMatchObject({ created: 0, interrupted: false });
     expect(Reconcile.remainingDrift(findings, outcome)).toBe(3);
   });
 });

@@ -30,7 +30,7 @@ export namespace PoolUsers {
 
   export function fromUserType(user: UserType): User {
     const attributes = new Map(
-      (user.Attributes ?? []).map((attribute) => [attribute.Name, attribute.Value]),
+      user.Attributes?.map((attribute) => [attribute.Name, attribute.Value]),
     );
     return {
       // In an email-as-username pool the username is the sub as well.

@@ -226,6 +226,7 @@ export namespace Reconcile {
     prune?: boolean;
     /** Writes in flight at once. */
     concurrency?: number;
+    /** The clock of the writes' timestamps; the store's (the current time) when left out. */
     now?: () => Date;
   }
 
@@ -242,7 +243,7 @@ export namespace Reconcile {
     findings: Findings,
     options: ApplyOptions = {},
   ): Promise<Outcome> {
-    const outcome: Outcome = {
+    const outcome: Omit<Outcome, "interrupted"> = {
       created: 0,
       alreadyExisted: 0,
       missingWithoutEmail: 0,
@@ -251,9 +252,7 @@ export namespace Reconcile {
       deleted: 0,
       orphansWithUser: 0,
       orphansChangedMeanwhile: 0,
-      interrupted: false,
     };
-    const now = options.now ?? (() => new Date());
     const tasks: Array<() => Promise<void>> = [];
     for (const user of findings.missing) {
       tasks.push(async () => {
@@ -269,7 +268,7 @@ export namespace Reconcile {
             firstName: user.firstName,
             lastName: user.lastName,
           },
-          now(),
+          options.now?.(),
         );
         if (created) outcome.created += 1;
         else outcome.alreadyExisted += 1;
@@ -277,7 +276,12 @@ export namespace Reconcile {
     }
     for (const drift of findings.drift) {
       tasks.push(async () => {
-        const updated = await Profile.updateEmail(deps.profiles, drift.userId, drift, now());
+        const updated = await Profile.updateEmail(
+          deps.profiles,
+          drift.userId,
+          drift,
+          options.now?.(),
+        );
         if (updated) outcome.updated += 1;
         else outcome.driftChangedMeanwhile += 1;
       });
@@ -323,8 +327,7 @@ export namespace Reconcile {
       }
     };
     await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
-    outcome.interrupted = options.signal?.aborted === true && done < total;
-    return outcome;
+    return { ...outcome, interrupted: options.signal?.aborted === true && done < total };
   }
 
   /** Drift left after the run: everything found by a dry run, what the writes did not heal otherwise. */
