@@ -17,6 +17,7 @@ import type { InvokeResult } from "../src/lambda";
 
 const ISSUER = "https://issuer.example/pool";
 const CLIENT_ID = "client-1";
+const SECOND_CLIENT_ID = "client-2";
 const WEB_ORIGIN = "http://localhost:5173";
 const NOW = new Date("2026-03-05T07:08:09.000Z");
 const routes: ApiRoute[] = [
@@ -37,7 +38,8 @@ type RecordedEvent = Record<string, unknown> & {
   };
 };
 const invocations: { name: string; event: RecordedEvent }[] = [];
-let answer: InvokeResult;
+let answer: InvokeResult | Error;
+const logs: string[] = [];
 
 beforeAll(async () => {
   const { publicKey, privateKey } = await generateKeyPair("RS256");
@@ -57,10 +59,11 @@ beforeAll(async () => {
     lambda: {
       invoke: async (name, event) => {
         invocations.push({ name, event: event as RecordedEvent });
+        if (answer instanceof Error) throw answer;
         return answer;
       },
     },
-    jwt: { issuer: ISSUER, jwksUrl, audiences: [CLIENT_ID] },
+    jwt: { issuer: ISSUER, jwksUrl, audiences: [CLIENT_ID, SECOND_CLIENT_ID] },
     cors: {
       allowOrigins: [WEB_ORIGIN],
       allowMethods: ["GET", "PATCH"],
@@ -68,6 +71,7 @@ beforeAll(async () => {
       maxAgeSeconds: 600,
     },
     now: () => NOW,
+    log: (line) => logs.push(line),
   });
 });
 
@@ -244,6 +248,14 @@ describe("how the function's result reaches the client", () => {
     },
   );
 
+  it("a Lambda service that cannot be reached is a bare 500, logged", async () => {
+    answer = new Error("service down");
+    const response = await call("/me");
+    expect(response.status).toBe(500);
+    expect(await response.json()).toEqual({ message: "Internal Server Error" });
+    expect(logs).toContain("gateway: request failed: Error: service down");
+  });
+
   it("a failed function is a bare 500", async () => {
     answer = { ok: false, error: { errorType: "Error", errorMessage: "boom" } };
     const response = await call("/me");
@@ -391,5 +403,10 @@ describe("the JWT authorizer at its boundaries (clock fixed at the request time)
     expect(await status({ ...validClaims, aud: ["other", CLIENT_ID] })).toBe(200);
     expect(await status({ ...withoutAud, client_id: CLIENT_ID })).toBe(200);
     expect(await status(withoutAud)).toBe(401);
+  });
+
+  it("any one configured audience is enough", async () => {
+    expect(await status({ ...validClaims, aud: SECOND_CLIENT_ID })).toBe(200);
+    expect(await status({ ...validClaims, aud: "client-3" })).toBe(401);
   });
 });
