@@ -155,6 +155,19 @@ describe("the event a function receives (payload format 2.0)", () => {
     expect(lastEvent().headers).toMatchObject({ "x-many": "a,b", "user-agent": "one,two" });
   });
 
+  it("has an empty userAgent when the request sends no User-Agent", async () => {
+    const token = await sign(validClaims);
+    await new Promise<void>((resolve, reject) => {
+      httpRequest(`${gateway.url}/me`, { headers: { authorization: token } }, (response) =>
+        response.resume().on("end", resolve),
+      )
+        .on("error", reject)
+        .end();
+    });
+    expect(lastEvent().headers).not.toHaveProperty("user-agent");
+    expect(lastEvent().requestContext).toMatchObject({ http: { userAgent: "" } });
+  });
+
   it("gives every request its own requestId", async () => {
     await call("/me");
     await call("/me");
