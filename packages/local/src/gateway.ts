@@ -203,15 +203,25 @@ function stringClaims(payload: JWTPayload): Record<string, string> {
   );
 }
 
-/** Header names lower-cased, a repeated header's values joined with commas. */
-function combinedHeaders(rawHeaders: string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = (rawHeaders[i] as string).toLowerCase();
-    const value = rawHeaders[i + 1] as string;
-    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+/**
+ * Name-value pairs as one object, a repeated name's values joined with commas
+ * (payload 2.0 does this for headers and query parameters). A Map first, so
+ * that names such as `__proto__` or `constructor` are plain keys.
+ */
+function joinRepeated(pairs: Iterable<[string, string]>): Record<string, string> {
+  const joined = new Map<string, string>();
+  for (const [name, value] of pairs) {
+    const previous = joined.get(name);
+    joined.set(name, previous === undefined ? value : `${previous},${value}`);
   }
-  return headers;
+  return Object.fromEntries(joined);
+}
+
+/** Raw header lines as name-value pairs, names lower-cased. */
+function* headerPairs(rawHeaders: string[]): Generator<[string, string]> {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    yield [(rawHeaders[i] as string).toLowerCase(), rawHeaders[i + 1] as string];
+  }
 }
 
 function payloadV2(
@@ -225,11 +235,8 @@ function payloadV2(
 ) {
   const { host, hostname } = new URL(gatewayUrl);
   // Node keeps one value of some repeated headers (user-agent, authorization...); API Gateway joins them all.
-  const headers = combinedHeaders(request.rawHeaders);
-  const query: Record<string, string> = {};
-  for (const [name, value] of target.searchParams) {
-    query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
-  }
+  const headers = joinRepeated(headerPairs(request.rawHeaders));
+  const query = joinRepeated(target.searchParams);
   const routeKey = `${route.method} ${route.path}`;
   const text = body.toString("utf8");
   const isText = Buffer.from(text, "utf8").equals(body);

@@ -155,6 +155,20 @@ describe("the event a function receives (payload format 2.0)", () => {
     expect(lastEvent().headers).toMatchObject({ "x-many": "a,b", "user-agent": "one,two" });
   });
 
+  it("takes names such as __proto__ and constructor as plain names", async () => {
+    await call("/me?__proto__=a&constructor=b&constructor=c", {
+      headers: { constructor: "d" },
+    });
+    const query = lastEvent().queryStringParameters as Record<string, string>;
+    expect(Object.entries(query)).toEqual([
+      ["__proto__", "a"],
+      ["constructor", "b,c"],
+    ]);
+    expect(Object.getPrototypeOf(query)).toBe(Object.prototype);
+    expect(Object.hasOwn(lastEvent().headers, "constructor")).toBe(true);
+    expect(lastEvent().headers.constructor).toBe("d");
+  });
+
   it("has an empty userAgent when the request sends no User-Agent", async () => {
     const token = await sign(validClaims);
     await new Promise<void>((resolve, reject) => {
