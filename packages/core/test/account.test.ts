@@ -3,7 +3,6 @@ import {
   AdminGetUserCommand,
   type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   failure,
@@ -18,7 +17,7 @@ import { Profile } from "../src/profile";
 import { useLocalDynamoDB } from "./env";
 import { interleaved } from "./interleave";
 
-const { client: dynamodb, tableName } = useLocalDynamoDB();
+const { client: dynamodb, tableName, rawItem } = useLocalDynamoDB();
 let pool: Harness;
 
 beforeAll(async () => {
@@ -64,17 +63,6 @@ async function withProfile(names = { given_name: "Ada", family_name: "Lovelace" 
     lastName: names.family_name,
   });
   return user;
-}
-
-async function rawItem(userId: string) {
-  const { Item } = await dynamodb.send(
-    new GetItemCommand({
-      TableName: tableName,
-      Key: { UserID: { S: userId } },
-      ConsistentRead: true,
-    }),
-  );
-  return Item;
 }
 
 /** A deletion marker: the key, when, and until when; no email, no names. */

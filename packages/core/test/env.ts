@@ -1,4 +1,4 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { inject } from "vitest";
 
 /** Points the AWS SDK at the emulator the unit project's global setup started. */
@@ -9,11 +9,20 @@ export function useLocalDynamoDB() {
   process.env.AWS_SECRET_ACCESS_KEY = "local";
   process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
   process.env.SST_RESOURCE_UsersTable = JSON.stringify({ name: inject("usersTable") });
-  return {
-    endpoint,
-    tableName: inject("usersTable"),
-    client: new DynamoDBClient({ endpoint, region: "us-east-1" }),
-  };
+  const tableName = inject("usersTable");
+  const client = new DynamoDBClient({ endpoint, region: "us-east-1" });
+  /** The user's item exactly as stored (attribute values typed), read consistently. */
+  async function rawItem(userId: string) {
+    const { Item } = await client.send(
+      new GetItemCommand({
+        TableName: tableName,
+        Key: { UserID: { S: userId } },
+        ConsistentRead: true,
+      }),
+    );
+    return Item;
+  }
+  return { endpoint, tableName, client, rawItem };
 }
 
 declare module "vitest" {

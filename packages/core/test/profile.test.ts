@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { VisibleError } from "../src/error";
@@ -8,7 +8,7 @@ import { Profile } from "../src/profile";
 import { useLocalDynamoDB } from "./env";
 import { anyName, satisfiesRule } from "./name-arbitrary";
 
-const { client, endpoint, tableName } = useLocalDynamoDB();
+const { client, endpoint, tableName, rawItem } = useLocalDynamoDB();
 const store = Profile.store(tableName, client);
 
 afterEach(() => {
@@ -37,17 +37,6 @@ function recordingStore() {
     { step: "build" },
   );
   return { store: Profile.store(tableName, recording), sent };
-}
-
-async function rawItem(userId: string) {
-  const { Item } = await client.send(
-    new GetItemCommand({
-      TableName: tableName,
-      Key: { UserID: { S: userId } },
-      ConsistentRead: true,
-    }),
-  );
-  return Item;
 }
 
 describe("Profile.create", () => {

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
 import type { PoolUsers } from "../src/pool-users";
 import { Profile } from "../src/profile";
 import { Reconcile } from "../src/reconcile";
 import { useLocalDynamoDB } from "./env";
 
-const { client, tableName, endpoint } = useLocalDynamoDB();
+const { client, tableName, endpoint, rawItem } = useLocalDynamoDB();
 const profiles = Profile.store(tableName, client);
 /** Apply without --prune never calls the pool. */
 const deps: Reconcile.Deps = {
@@ -35,17 +35,6 @@ const profileItem = (userId: string, email: string) => ({
   Email: email,
   CreatedAt: "2026-01-01T00:00:00.000Z",
 });
-
-async function rawItem(userId: string) {
-  const { Item } = await client.send(
-    new GetItemCommand({
-      TableName: tableName,
-      Key: { UserID: { S: userId } },
-      ConsistentRead: true,
-    }),
-  );
-  return Item;
-}
 
 describe("Reconcile.classify", () => {
   it("sorts users and rows into missing, orphan, drift and unconfirmed", () => {

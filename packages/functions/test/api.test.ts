@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Name } from "@userprofile/core/name";
 import { Profile } from "@userprofile/core/profile";
@@ -10,7 +9,7 @@ import { anyName, satisfiesRule } from "../../core/test/name-arbitrary";
 import { type ApiEvent, type ApiResult, isJsonContentType } from "../src/api/http";
 import { apiEvent, captureLogs } from "./events";
 
-const { client, tableName } = useLocalDynamoDB();
+const { client, tableName, rawItem } = useLocalDynamoDB();
 process.env.SST_RESOURCE_UserPool = JSON.stringify({ id: "us-east-1_unused" });
 const store = Profile.store(tableName, client);
 
@@ -34,17 +33,6 @@ async function existingUser(names: { firstName?: string; lastName?: string } = {
 }
 
 const bodyOf = (result: ApiResult) => JSON.parse(result.body as string);
-
-async function rawItem(userId: string) {
-  const { Item } = await client.send(
-    new GetItemCommand({
-      TableName: tableName,
-      Key: { UserID: { S: userId } },
-      ConsistentRead: true,
-    }),
-  );
-  return Item;
-}
 
 describe("GET /me", () => {
   it("returns the caller's profile, keyed by the verified sub", async () => {

@@ -1,5 +1,4 @@
 import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
-import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { Profile } from "@userprofile/core/profile";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useLocalDynamoDB } from "../../core/test/env";
@@ -14,7 +13,7 @@ import type { ApiEvent, ApiResult } from "../src/api/http";
 import { apiEvent } from "./events";
 
 /** The DELETE /me handler as deployed: its own clients, pointed at dynalite and the local pool. */
-const { client, tableName } = useLocalDynamoDB();
+const { client, tableName, rawItem } = useLocalDynamoDB();
 const store = Profile.store(tableName, client);
 let pool: Harness;
 let deleteMe: (event: ApiEvent) => Promise<ApiResult>;
@@ -48,10 +47,11 @@ describe("DELETE /me", () => {
         ),
       ),
     ).toMatchObject({ name: "UserNotFoundException" });
-    const { Item } = await client.send(
-      new GetItemCommand({ TableName: tableName, Key: { UserID: { S: userId } } }),
-    );
-    expect(Object.keys(Item ?? {}).sort()).toEqual(["DeletedAt", "ExpiresAt", "UserID"]);
+    expect(Object.keys((await rawItem(userId)) ?? {}).sort()).toEqual([
+      "DeletedAt",
+      "ExpiresAt",
+      "UserID",
+    ]);
   });
 
   it("answers 401 and deletes nothing without a verified subject", async () => {
