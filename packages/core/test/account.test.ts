@@ -16,6 +16,7 @@ import { VisibleError } from "../src/error";
 import { Profile } from "../src/profile";
 import { useLocalDynamoDB } from "./env";
 import { interleaved } from "./interleave";
+import { captureLogs } from "./logs";
 
 const { client: dynamodb, tableName, rawItem } = useLocalDynamoDB();
 let pool: Harness;
@@ -368,15 +369,7 @@ describe("after the marker expires", () => {
 describe("healing", () => {
   it("rebuilds a missing profile from the pool, logging `profile healed` with the user id only", async () => {
     const { caller, email } = await confirmedUser({ given_name: "Orphan", family_name: "Annie" });
-    const lines: string[] = [];
-    const streams = [process.stdout, process.stderr] as const;
-    const writes = streams.map((stream) => stream.write);
-    for (const stream of streams) {
-      stream.write = ((chunk: string | Uint8Array) => {
-        lines.push(...String(chunk).split("\n").filter(Boolean));
-        return true;
-      }) as typeof stream.write;
-    }
+    const logs = captureLogs();
     try {
       expect(await Account.profile(request().deps, caller)).toMatchObject({
         email,
@@ -385,23 +378,18 @@ describe("healing", () => {
       });
       await Account.profile(request().deps, caller);
     } finally {
-      streams.forEach((stream, i) => {
-        stream.write = writes[i] as typeof stream.write;
-      });
+      logs.restore();
     }
     // Only the app's JSON lines: a runtime warning may land on stderr too.
-    const logged = lines.filter((line) => line.startsWith("{")).map((line) => JSON.parse(line));
+    const logged = logs.lines
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line));
     expect(logged).toEqual([{ level: "info", message: "profile healed", userId: caller.userId }]);
   });
 
   it("logs one `profile healed` when two requests heal the same profile at once", async () => {
     const { caller } = await confirmedUser({ given_name: "Twice" });
-    const lines: string[] = [];
-    const write = process.stdout.write;
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      lines.push(...String(chunk).split("\n").filter(Boolean));
-      return true;
-    }) as typeof process.stdout.write;
+    const logs = captureLogs();
     try {
       const slow = request();
       const beforeCreate = slow.table.hold("PutCommand", "before");
@@ -411,9 +399,9 @@ describe("healing", () => {
       beforeCreate.release();
       expect(await healing).toMatchObject({ firstName: "Twice" });
     } finally {
-      process.stdout.write = write;
+      logs.restore();
     }
-    const healed = lines.filter((line) => line.includes('"profile healed"'));
+    const healed = logs.lines.filter((line) => line.includes('"profile healed"'));
     expect(healed).toHaveLength(1);
   });
 

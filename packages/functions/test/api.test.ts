@@ -5,9 +5,10 @@ import { Profile } from "@userprofile/core/profile";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { useLocalDynamoDB } from "../../core/test/env";
+import { captureLogs } from "../../core/test/logs";
 import { anyName, satisfiesRule } from "../../core/test/name-arbitrary";
 import { type ApiEvent, type ApiResult, isJsonContentType } from "../src/api/http";
-import { apiEvent, captureLogs } from "./events";
+import { apiEvent } from "./events";
 
 const { client, tableName, rawItem } = useLocalDynamoDB();
 process.env.SST_RESOURCE_UserPool = JSON.stringify({ id: "us-east-1_unused" });

@@ -5,9 +5,10 @@ import { Profile } from "@userprofile/core/profile";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { useLocalDynamoDB } from "../../core/test/env";
+import { captureLogs } from "../../core/test/logs";
 import { anyName, satisfiesRule } from "../../core/test/name-arbitrary";
 import { postConfirmationOutcomes } from "../src/definitions";
-import { captureLogs, postConfirmationEvent } from "./events";
+import { postConfirmationEvent } from "./events";
 
 const { client, tableName } = useLocalDynamoDB();
 const store = Profile.store(tableName, client);
