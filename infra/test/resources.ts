@@ -1,5 +1,4 @@
 import { UsersTable } from "../../packages/core/src/users-table";
-import { region } from "./evaluation";
 import {
   childrenOf,
   type DeployedFunction,
@@ -8,8 +7,9 @@ import {
   ofType,
   only,
   type RecordedResource,
+  region,
   type Statement,
-} from "./harness";
+} from "./evaluate";
 
 export const triggerHandler = "packages/functions/src/cognito/post-confirmation.handler";
 

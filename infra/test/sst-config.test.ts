@@ -3,8 +3,9 @@ import { UserPoolSettings } from "../../packages/core/src/user-pool";
 import { UsersTable } from "../../packages/core/src/users-table";
 import { apiRoutes, devOrigins } from "../../packages/functions/src/api/routes";
 import { postConfirmationOutcomes } from "../../packages/functions/src/definitions";
-import { accountId, assetBucket, region } from "./evaluation";
 import {
+  accountId,
+  assetBucket,
   childrenOf,
   type EvaluateOptions,
   type Evaluation,
@@ -13,7 +14,8 @@ import {
   inlineStatements,
   ofType,
   only,
-} from "./harness";
+  region,
+} from "./evaluate";
 import {
   appResources,
   basicExecutionRole,

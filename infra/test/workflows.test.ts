@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { settingVariables } from "../deploy-settings";
-import { repoRoot } from "./harness";
+import { repoRoot } from "./evaluate";
 
 interface Step {
   uses?: string;

@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import { apiRoutes } from "@userprofile/functions/api/routes";
 import { postConfirmationFunction } from "@userprofile/functions/definitions";
-import * as esbuild from "esbuild";
+import { esbuild } from "@userprofile/sst-offline/function-build";
 import {
   type DeployBuild,
   projectBuild,

@@ -1,4 +1,4 @@
-/** What one offline evaluation of `sst.config.ts` produced. Shared by the harness and the mock runtime. */
+/** What one offline evaluation of `sst.config.ts` records. Shared by the evaluator and the mock runtime. */
 
 export interface RecordedResource {
   type: string;
@@ -26,16 +26,25 @@ export interface RecordedCall {
   inputs: Record<string, unknown>;
 }
 
+export interface EnvironmentRead {
+  variables: string[];
+  /** Whether the program listed every variable (then any change may matter). */
+  enumerated: boolean;
+}
+
 export interface MockRuntimeResult {
   resources: RecordedResource[];
   /** Existing resources the program only looks up (`aws.dynamodb.Table.get`...), never creates. */
   reads: RecordedRead[];
   invokes: RecordedCall[];
   outputs: Record<string, unknown>;
+  /** The environment variables the program read (`enumerated`: it listed them all). */
+  environment: EnvironmentRead;
   error?: string;
 }
 
-export const region = "us-east-1";
-export const accountId = "123456789012";
+/** The region and account an evaluation runs in unless it is given others. */
+export const defaultRegion = "us-east-1";
+export const defaultAccountId = "123456789012";
 /** The bucket the CLI's bootstrap reports for function code and live-mode assets. */
 export const assetBucket = "sst-asset-test";
