@@ -9,7 +9,7 @@ export default defineConfig({
           name: "unit",
           include: ["packages/core/**/*.test.ts", "packages/functions/**/*.test.ts"],
           environment: "node",
-          globalSetup: ["packages/local/test/global-dynamodb.ts"],
+          globalSetup: ["packages/core/test/global-dynamodb.ts"],
         },
       },
       {

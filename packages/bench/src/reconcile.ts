@@ -7,7 +7,7 @@ import {
 import { DeleteItemCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { PoolUsers } from "@userprofile/core/pool-users";
 import { Reconcile } from "@userprofile/core/reconcile";
-import { localCredentials } from "@userprofile/local/dynamodb";
+import { localCredentials } from "@userprofile/local/testing";
 import { reconcileClients } from "@userprofile/ops/clients";
 import { targetFromOutputs } from "@userprofile/ops/target";
 import type { StackHandle } from "./stack";
@@ -31,7 +31,7 @@ export interface ReconcileBench {
  * changing some verified emails, with the clients `pnpm users:reconcile` uses.
  */
 export async function reconcileBench(h: StackHandle, damagedShare = 0.1): Promise<ReconcileBench> {
-  const { outputs } = h.stack;
+  const { outputs } = h;
   const target = targetFromOutputs({ ...outputs }, "the bench stack");
   const clients = reconcileClients(target);
   const dynamodb = new DynamoDBClient({

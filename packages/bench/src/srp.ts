@@ -1,12 +1,8 @@
 import { createHash, createHmac, hkdfSync, randomBytes } from "node:crypto";
-import {
-  createChallenge,
-  modPow,
-  paddedHex,
-  poolName,
-  srpGroup,
-  verifyPasswordClaim,
-} from "@userprofile/local/cognito/srp";
+import { srp } from "@userprofile/local/testing";
+
+const { createChallenge, modPow, paddedHex, poolName, srpGroup, verifyPasswordClaim } = srp;
+
 import { type Summary, summarize } from "./stats";
 
 const { N, g } = srpGroup;

@@ -7,12 +7,16 @@ import {
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import {
+  ephemeralConfig,
+  type LocalOutputs,
+  type LocalStack,
+  startLocalStack,
+} from "@userprofile/local";
+import {
   configureAmplifyInNode,
+  localCredentials,
   srpSignIn as signInWithSrp,
-} from "@userprofile/local/amplify-node";
-import { ephemeralConfig } from "@userprofile/local/config";
-import { localCredentials } from "@userprofile/local/dynamodb";
-import { type LocalStack, startLocalStack } from "@userprofile/local/stack";
+} from "@userprofile/local/testing";
 import type { BundleResult } from "./bundles";
 import { lambdaEnvironment } from "./child";
 import { type Summary, summarize } from "./stats";
@@ -20,8 +24,19 @@ import { type ColdResult, coldStarts, pairedDifference, warmCases } from "./trig
 
 export const PASSWORD = "Bench-Passw0rd!";
 
+/** What this app's `run()` returns (sst.config.ts), beside the local endpoints. */
+export type BenchOutputs = LocalOutputs & {
+  region: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  cognitoEndpoint: string;
+  apiUrl: string;
+  usersTable: string;
+};
+
 export interface StackHandle {
   stack: LocalStack;
+  outputs: BenchOutputs;
   cognito: CognitoIdentityProviderClient;
   stop(): Promise<void>;
 }
@@ -30,14 +45,16 @@ export interface StackHandle {
 export async function startBenchStack(): Promise<StackHandle> {
   const dataDir = await mkdtemp(join(tmpdir(), "bench-stack-"));
   const stack = await startLocalStack(ephemeralConfig(dataDir));
+  const outputs = stack.outputs as BenchOutputs;
   const cognito = new CognitoIdentityProviderClient({
-    region: stack.outputs.region,
-    endpoint: stack.outputs.cognitoEndpoint,
+    region: outputs.region,
+    endpoint: outputs.cognitoEndpoint,
     credentials: localCredentials,
   });
-  configureAmplifyInNode(stack.outputs);
+  configureAmplifyInNode(outputs);
   return {
     stack,
+    outputs,
     cognito,
     async stop() {
       cognito.destroy();
@@ -53,7 +70,7 @@ export const benchEmail = (tag: string) => `bench.${tag}.${process.pid}.${++coun
 export async function signUp(h: StackHandle, email: string) {
   const result = await h.cognito.send(
     new SignUpCommand({
-      ClientId: h.stack.outputs.userPoolClientId,
+      ClientId: h.outputs.userPoolClientId,
       Username: email,
       Password: PASSWORD,
       UserAttributes: [{ Name: "email", Value: email }],
@@ -63,14 +80,14 @@ export async function signUp(h: StackHandle, email: string) {
 }
 
 export async function confirm(h: StackHandle, email: string) {
-  const response = await fetch(`${h.stack.outputs.mailboxUrl}/${encodeURIComponent(email)}`);
+  const response = await fetch(`${h.outputs.mailboxUrl}/${encodeURIComponent(email)}`);
   const mail = (await response.json()) as Array<{ kind: string; code: string }>;
   const code = mail.filter((m) => m.kind === "signup").at(-1)?.code;
   if (!code) throw new Error(`No code for ${email}`);
   const started = performance.now();
   await h.cognito.send(
     new ConfirmSignUpCommand({
-      ClientId: h.stack.outputs.userPoolClientId,
+      ClientId: h.outputs.userPoolClientId,
       Username: email,
       ConfirmationCode: code,
     }),
@@ -85,7 +102,7 @@ export async function srpSignIn(email: string) {
 
 async function call(h: StackHandle, method: string, token: string | null, body?: string) {
   const started = performance.now();
-  const response = await fetch(`${h.stack.outputs.apiUrl}/me`, {
+  const response = await fetch(`${h.outputs.apiUrl}/me`, {
     method,
     headers: {
       ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -130,7 +147,7 @@ export async function apiLatency(
     times.unauthorized.push(unauthorized.elapsed);
   }
 
-  const { outputs } = h.stack;
+  const { outputs } = h;
   const event = (routeKey: string, body?: string) => ({
     version: "2.0",
     routeKey,

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsersTable } from "@userprofile/core/users-table";
-import { ensureUsersTable, localDynamoDBClient, startDynamoDB } from "@userprofile/local/dynamodb";
+import { createMissingTable, localDynamoDBClient, startDynamoDB } from "@userprofile/local/testing";
 import type { BundleResult } from "./bundles";
 import { lambdaEnvironment, runChild } from "./child";
 import { type Summary, summarize } from "./stats";
@@ -63,7 +63,11 @@ export async function withDynamoDB<T>(run: (env: Record<string, string>) => Prom
   const dataDir = await mkdtemp(join(tmpdir(), "bench-dynamodb-"));
   const dynamodb = await startDynamoDB({ port: 0 });
   const client = localDynamoDBClient(dynamodb.endpoint, "us-east-1");
-  await ensureUsersTable(client, UsersTable.name);
+  await createMissingTable(client, {
+    name: UsersTable.name,
+    attributes: [{ name: UsersTable.partitionKey, type: "S" }],
+    hashKey: UsersTable.partitionKey,
+  });
   client.destroy();
   try {
     return await run(

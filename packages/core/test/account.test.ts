@@ -3,14 +3,14 @@ import {
   AdminGetUserCommand,
   type CognitoIdentityProviderClient,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   failure,
   type Harness,
   signUpAndConfirm,
   startHarness,
   uniqueEmail,
-} from "../../local/test/cognito-harness";
+} from "@userprofile/local/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Account } from "../src/account";
 import { VisibleError } from "../src/error";
 import { Profile } from "../src/profile";

@@ -1,5 +1,13 @@
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { inject } from "vitest";
+import { UsersTable } from "../src/users-table/index";
+
+/** The Users table's keys, as infra declares them, for creating it in an emulator. */
+export const usersTableKeys = (name: string) => ({
+  name,
+  attributes: [{ name: UsersTable.partitionKey, type: "S" as const }],
+  hashKey: UsersTable.partitionKey,
+});
 
 /** Points the AWS SDK at the emulator the unit project's global setup started. */
 export function useLocalDynamoDB() {

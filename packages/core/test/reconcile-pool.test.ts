@@ -3,13 +3,12 @@ import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The user-pool emulator and table set-up the local stack runs.
-import { ensureUsersTable } from "../../local/src/dynamodb";
-import { type Harness, startHarness } from "../../local/test/cognito-harness";
+import { createMissingTable, type Harness, startHarness } from "@userprofile/local/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Profile } from "../src/profile";
 import { Reconcile } from "../src/reconcile";
-import { useLocalDynamoDB } from "./env";
+import { useLocalDynamoDB, usersTableKeys } from "./env";
 
 const { client } = useLocalDynamoDB();
 /** A table of its own: a scan reads every item, and the shared one holds other tests' rows. */
@@ -34,7 +33,7 @@ async function createUser(email = `${randomUUID()}@example.com`) {
 }
 
 beforeAll(async () => {
-  await ensureUsersTable(client, tableName);
+  await createMissingTable(client, usersTableKeys(tableName));
   h = await startHarness();
   deps = { profiles, cognito: h.client, userPoolId: h.pool.userPoolId };
 }, 60_000);

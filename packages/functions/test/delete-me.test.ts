@@ -1,14 +1,14 @@
 import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { Profile } from "@userprofile/core/profile";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useLocalDynamoDB } from "../../core/test/env";
 import {
   failure,
   type Harness,
   signUpAndConfirm,
   startHarness,
   uniqueEmail,
-} from "../../local/test/cognito-harness";
+} from "@userprofile/local/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useLocalDynamoDB } from "../../core/test/env";
 import type { ApiEvent, ApiResult } from "../src/api/http";
 import { apiEvent } from "./events";
 

@@ -1,8 +1,9 @@
 import { rm } from "node:fs/promises";
+import { ensurePlatform } from "@userprofile/sst-offline/platform";
 import { localConfig } from "./config";
 import { PortInUseError } from "./net";
 import { removeOwnOutputsSync, StackRunningError } from "./outputs-file";
-import { startLocalStack } from "./stack";
+import { EvaluationError, startLocalStack, UnservableAppError } from "./stack/index";
 
 // The SDK warns on every start that releases after January 2027 need Node 22;
 // the lockfile pins a release that supports Node 20, so the warning is noise here.
@@ -50,9 +51,15 @@ async function start() {
   });
 
   try {
+    // A fresh clone has no SST platform yet: evaluating sst.config.ts needs it.
+    ensurePlatform(config.root);
     stack = await startLocalStack(config, { log: (line) => console.log(line) });
   } catch (error) {
-    const expected = error instanceof PortInUseError || error instanceof StackRunningError;
+    const expected =
+      error instanceof PortInUseError ||
+      error instanceof StackRunningError ||
+      error instanceof UnservableAppError ||
+      error instanceof EvaluationError;
     console.error(expected ? error.message : error);
     process.exit(1);
   }

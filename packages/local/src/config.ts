@@ -1,4 +1,4 @@
-import { localDir, outputsFile } from "./paths";
+import { localDir, outputsFile, repoRoot } from "./paths";
 
 function port(variable: string, fallback: number) {
   const value = process.env[variable];
@@ -13,6 +13,10 @@ function port(variable: string, fallback: number) {
 /** Every setting of the local stack, with the environment variable that overrides it. */
 export function localConfig() {
   return {
+    /** The project whose sst.config.ts the stack serves. */
+    root: process.env.LOCAL_PROJECT_ROOT || repoRoot,
+    /** The stage sst.config.ts is evaluated for (`$app.stage`), as `sst dev --stage local`. */
+    stage: process.env.LOCAL_STAGE || "local",
     region: process.env.LOCAL_REGION || "us-east-1",
     host: "127.0.0.1",
     ports: {
@@ -30,6 +34,10 @@ export function localConfig() {
     /** Written when the stack is ready, removed when it stops; null writes none. */
     outputsFile: (process.env.LOCAL_OUTPUTS_FILE || outputsFile) as string | null,
     buildDir: `${localDir}/build`,
+    /** Evaluations of sst.config.ts, reused while their inputs are unchanged. */
+    cacheDir: `${localDir}/cache`,
+    /** Re-evaluate the app and apply the change when an infra file is saved. */
+    watchInfra: process.env.LOCAL_WATCH !== "false",
   };
 }
 
@@ -38,12 +46,16 @@ export type LocalConfig = ReturnType<typeof localConfig>;
 /** Free ports, backend only, data in `dataDir`, no outputs file: a stack beside others (tests, bench). */
 export function ephemeralConfig(dataDir: string): LocalConfig {
   return {
+    root: repoRoot,
+    stage: "local",
     region: "us-east-1",
     host: "127.0.0.1",
     ports: { dynamodb: 0, cognito: 0, lambda: 0, api: 0, mailbox: 0, web: 0, control: 0 },
     web: false,
     dataDir,
     buildDir: `${dataDir}/build`,
+    cacheDir: `${localDir}/cache`,
     outputsFile: null,
+    watchInfra: false,
   };
 }

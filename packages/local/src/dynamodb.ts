@@ -1,3 +1,4 @@
+/// <reference path="./vendor-types.d.ts" />
 import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   type AttributeValue,

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { PermissionStatement } from "@userprofile/functions/definitions";
 import { readBody } from "./net";
+import type { PolicyStatement } from "./spec";
 
-/** The account id the local stack puts into ARNs. */
+/** The account the local stack evaluates the app in: every local ARN names it. */
 export const LOCAL_ACCOUNT_ID = "000000000000";
 
 export interface FunctionCredentials {
@@ -16,7 +16,7 @@ interface Principal {
   functionName: string;
   /** What AWS names a Lambda function's caller: its role session, named after the function. */
   arn: string;
-  statements: ReadonlyArray<PermissionStatement<string>>;
+  statements: readonly PolicyStatement[];
 }
 
 export interface Denial {
@@ -37,16 +37,16 @@ export class LocalIam {
 
   constructor(private readonly accountId = LOCAL_ACCOUNT_ID) {}
 
-  /** Issues the function's credentials; its statements replace any earlier ones. */
+  /** Issues the function's credentials; its role's statements replace any earlier ones. */
   addFunction(
     functionName: string,
-    statements: ReadonlyArray<PermissionStatement<string>>,
+    role: { name: string; statements: readonly PolicyStatement[] },
   ): FunctionCredentials {
     const accessKeyId = accessKeyIdFor(functionName);
     this.principals.set(accessKeyId, {
       functionName,
-      arn: `arn:aws:sts::${this.accountId}:assumed-role/${functionName}-role/${functionName}`,
-      statements,
+      arn: `arn:aws:sts::${this.accountId}:assumed-role/${role.name}/${functionName}`,
+      statements: role.statements,
     });
     return { accessKeyId, secretAccessKey: "local", sessionToken: "local" };
   }
@@ -64,15 +64,21 @@ export class LocalIam {
   ): Denial | null {
     const principal = accessKeyId === undefined ? undefined : this.principals.get(accessKeyId);
     if (!principal) return null;
-    const refused = resources.find((resource) => !allows(principal.statements, action, resource));
-    if (refused === undefined) return null;
-    return {
-      functionName: principal.functionName,
-      action,
-      resource: refused,
-      // The wording of an implicit deny in IAM's access-denied messages.
-      message: `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${refused} because no identity-based policy allows the ${action} action`,
-    };
+    for (const resource of resources) {
+      const decision = evaluate(principal.statements, action, resource);
+      if (decision === "allow") continue;
+      return {
+        functionName: principal.functionName,
+        action,
+        resource,
+        // The wording of IAM's access-denied messages for an explicit and an implicit deny.
+        message:
+          decision === "explicit-deny"
+            ? `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource} with an explicit deny in an identity-based policy`
+            : `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource} because no identity-based policy allows the ${action} action`,
+      };
+    }
+    return null;
   }
 }
 
@@ -82,18 +88,27 @@ export function accessKeyIdFor(functionName: string): string {
   return `LOCAL${digest.slice(0, 15)}`;
 }
 
-/** IAM's `Allow` evaluation: any statement matching both action and resource. */
-export function allows(
-  statements: ReadonlyArray<PermissionStatement<string>>,
+/**
+ * IAM's evaluation within one account's identity policies: an explicit Deny wins, then any
+ * Allow matching both action and resource; otherwise the request is implicitly denied.
+ */
+export function evaluate(
+  statements: readonly PolicyStatement[],
   action: string,
   resource: string,
-): boolean {
-  return statements.some(
+): "allow" | "explicit-deny" | "implicit-deny" {
+  const matching = statements.filter(
     (statement) =>
       // Action names are case-insensitive in IAM; resource ARNs are not.
       statement.actions.some((pattern) => wildcardMatch(pattern, action, "i")) &&
       statement.resources.some((pattern) => wildcardMatch(pattern, resource, "")),
   );
+  if (matching.some((statement) => statement.effect === "Deny")) return "explicit-deny";
+  return matching.length > 0 ? "allow" : "implicit-deny";
+}
+
+export function allows(statements: readonly PolicyStatement[], action: string, resource: string) {
+  return evaluate(statements, action, resource) === "allow";
 }
 
 function wildcardMatch(pattern: string, value: string, flags: string) {

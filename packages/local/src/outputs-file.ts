@@ -2,21 +2,24 @@ import { readFileSync, rmSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
-/** What `.local/outputs.json` holds: how clients reach a running local stack. */
+/**
+ * What `.local/outputs.json` holds: what the app's `run()` returns (with local values, under
+ * its own keys) beside how clients reach the local services.
+ */
 export interface LocalOutputs {
   /** The stack's process: a client can tell a live stack's file from one a killed stack left behind. */
   pid: number;
   region: string;
-  userPoolId: string;
-  userPoolClientId: string;
-  cognitoEndpoint: string;
+  /** The local user pool's API (when the app has a pool). */
+  cognitoEndpoint?: string;
   dynamodbEndpoint: string;
-  usersTable: string;
-  apiUrl: string;
+  lambdaEndpoint: string;
   webUrl: string | null;
   mailboxUrl: string;
   /** The local-only control: clock and trigger failures (see control.ts). */
   controlUrl: string;
+  /** Whatever else `run()` returned. */
+  [output: string]: unknown;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { createServer as createHttpServer } from "node:http";
 import { close, listen } from "./net";
-import { repoRoot } from "./paths";
 
 export interface WebDevServer {
   url: string;
@@ -8,24 +7,23 @@ export interface WebDevServer {
 }
 
 /**
- * The Vite dev server of packages/web, in this process (so it cannot outlive
- * the stack), with the same VITE_ settings the deployed build gets. Vite runs
- * in middleware mode behind our own HTTP server: a standalone Vite server
- * would install its own SIGTERM handler and exit before the rest stops.
+ * A Vite site's dev server, in this process (so it cannot outlive the stack),
+ * with the same environment the deployed build gets. Vite runs in middleware
+ * mode behind our own HTTP server: a standalone Vite server would install its
+ * own SIGTERM handler and exit before the rest stops.
  */
 export async function startWebDevServer(options: {
+  directory: string;
+  configFile: string;
   port: number;
   environment: Record<string, string>;
-  /** Vite's module, when the caller started loading it early. */
-  vite?: Promise<typeof import("vite")>;
 }): Promise<WebDevServer> {
-  const webDir = `${repoRoot}packages/web`;
   Object.assign(process.env, options.environment);
-  const { createServer: createViteServer } = await (options.vite ?? import("vite"));
+  const { createServer: createViteServer } = await import("vite");
   const http = createHttpServer();
   const vite = await createViteServer({
-    root: webDir,
-    configFile: `${webDir}/vite.config.ts`,
+    root: options.directory,
+    configFile: options.configFile,
     logLevel: "warn",
     clearScreen: false,
     appType: "spa",

@@ -22,7 +22,7 @@ import { cliEnvironment, startCli, waitFor } from "./cli-process";
 
 let dir: string;
 let cli: ReturnType<typeof startCli>;
-let outputs: LocalOutputs;
+let outputs: LocalOutputs & { apiUrl: string; userPoolId: string; usersTable: string };
 let lambdaEndpoint: string;
 let ports: Record<string, string>;
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
     api: outputs.apiUrl,
     lambda: lambdaEndpoint,
     mailbox: outputs.mailboxUrl,
-    cognito: outputs.cognitoEndpoint,
+    cognito: outputs.cognitoEndpoint as string,
     dynamodb: outputs.dynamodbEndpoint,
     control: outputs.controlUrl,
   };
@@ -89,8 +89,12 @@ async function expectStackServing() {
     dynamodb.destroy();
   }
   const ignored = { triggerSource: "PostConfirmation_ConfirmForgotPassword", request: {} };
+  const listed = (await (await fetch(`${lambdaEndpoint}/2015-03-31/functions/`)).json()) as {
+    Functions: { FunctionName: string }[];
+  };
+  const trigger = listed.Functions.find((fn) => fn.FunctionName.includes("PostConfirmation"));
   const invoked = await fetch(
-    `${lambdaEndpoint}/2015-03-31/functions/PostConfirmation/invocations`,
+    `${lambdaEndpoint}/2015-03-31/functions/${trigger?.FunctionName}/invocations`,
     {
       method: "POST",
       body: JSON.stringify(ignored),

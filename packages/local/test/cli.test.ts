@@ -49,7 +49,10 @@ async function freshClone() {
     await mkdir(dirname(join(root, file)), { recursive: true });
     await copyFile(join(repoRoot, file), join(root, file));
   }
+  // Installed dependencies, as after `pnpm install` and the first platform install.
   await symlink(join(repoRoot, "node_modules"), join(root, "node_modules"));
+  await mkdir(join(root, ".sst"));
+  await symlink(join(repoRoot, ".sst", "platform"), join(root, ".sst", "platform"));
   for (const name of await readdir(join(repoRoot, "packages"))) {
     const modules = join(repoRoot, "packages", name, "node_modules");
     if (existsSync(modules)) await symlink(modules, join(root, "packages", name, "node_modules"));
@@ -67,20 +70,26 @@ describe("pnpm dev:local", () => {
     const outputs = readJson(outputsFile);
     expect(Object.keys(outputs).sort()).toEqual(
       [
+        // What sst.config.ts's run() returns, with local values…
+        "alarmTopic",
         "apiUrl",
-        "cognitoEndpoint",
-        "controlUrl",
-        "dynamodbEndpoint",
-        "mailboxUrl",
-        "pid",
         "region",
+        "siteUrl",
         "usersTable",
         "userPoolClientId",
         "userPoolId",
+        // …beside the local endpoints.
+        "cognitoEndpoint",
+        "controlUrl",
+        "dynamodbEndpoint",
+        "lambdaEndpoint",
+        "mailboxUrl",
+        "pid",
         "webUrl",
       ].sort(),
     );
     expect(outputs.pid).toBe(cli.child.pid);
+    expect(outputs.siteUrl).toBe(outputs.webUrl);
     expect(outputs.webUrl).toBe(`http://localhost:${env.LOCAL_WEB_PORT}`);
     expect(outputs.apiUrl).toContain(`:${env.LOCAL_API_PORT}`);
     expect(outputs.controlUrl).toBe(`http://127.0.0.1:${env.LOCAL_CONTROL_PORT}`);

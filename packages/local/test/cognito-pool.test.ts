@@ -12,8 +12,8 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { signIn, signOut } from "aws-amplify/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configureAmplifyInNode } from "../src/amplify-node";
 import { type MailMessage, startMailboxServer } from "../src/mailbox";
+import { configureAmplifyInNode } from "../testing/amplify-node";
 import {
   failure,
   type Harness,

@@ -13,7 +13,7 @@ import {
 import { signOut } from "aws-amplify/auth";
 import { decodeJwt } from "jose";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { configureAmplifyInNode, srpSignInSession } from "../src/amplify-node";
+import { configureAmplifyInNode, srpSignInSession } from "../testing/amplify-node";
 import {
   failure,
   type Harness,

@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { signIn, signOut } from "aws-amplify/auth";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { configureAmplifyInNode } from "../src/amplify-node";
+import { configureAmplifyInNode } from "../testing/amplify-node";
 import {
   failure,
   type Harness,

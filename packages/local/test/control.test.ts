@@ -4,7 +4,7 @@ import {
   ConfirmSignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configureAmplifyInNode, srpSignIn } from "../src/amplify-node";
+import { configureAmplifyInNode, srpSignIn } from "../testing/amplify-node";
 import { api, errorName, latestCode, PASSWORD, rawItem, signUp, uniqueEmail } from "./flows";
 import { startLocalTarget, type Target } from "./target";
 

@@ -1,6 +1,6 @@
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configureAmplifyInNode, srpSignIn } from "../src/amplify-node";
+import { configureAmplifyInNode, srpSignIn } from "../testing/amplify-node";
 import { api, confirm, PASSWORD, rawItem, signUp, uniqueEmail } from "./flows";
 import { startTarget, type Target } from "./target";
 

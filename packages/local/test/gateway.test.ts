@@ -1,9 +1,9 @@
 import { createRequire } from "node:module";
 import { decodeJwt, importJWK, type JWK, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configureAmplifyInNode, srpSignIn } from "../src/amplify-node";
+import { configureAmplifyInNode, srpSignIn } from "../testing/amplify-node";
 import { api, PASSWORD, signUpAndConfirm, uniqueEmail } from "./flows";
-import { startLocalTarget, type Target } from "./target";
+import { startLocalTarget, type Target, withEnvironment } from "./target";
 
 /**
  * The JWT authorizer's rules, one test each, as API Gateway documents them:
@@ -152,7 +152,9 @@ describe("the gateway's own answers", () => {
   beforeAll(async () => {
     // Fault: GET /me's function cannot even load (its linked table is unreadable).
     broken = await startLocalTarget({
-      functionEnvironment: { "Api-GET-me": { SST_RESOURCE_UsersTable: "not json" } },
+      transform: withEnvironment("packages/functions/src/api/get-me.handler", {
+        SST_RESOURCE_UsersTable: "not json",
+      }),
     });
   });
   afterAll(async () => {

@@ -12,17 +12,18 @@ import {
   ScanCommand,
 } from "@aws-sdk/client-dynamodb";
 import { apiRoutes } from "@userprofile/functions/api/routes";
-import { type FunctionGrants, postConfirmationFunction } from "@userprofile/functions/definitions";
+import { postConfirmationFunction } from "@userprofile/functions/definitions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configureAmplifyInNode, srpSignIn } from "../src/amplify-node";
 import {
   accessKeyIdFor,
   accessKeyIdOf,
   allows,
   cognitoOperation,
   dynamodbRequest,
+  evaluate,
+  LocalIam,
 } from "../src/iam";
-import { localFunctionName, POST_CONFIRMATION } from "../src/stack";
+import { configureAmplifyInNode, srpSignIn } from "../testing/amplify-node";
 import {
   api,
   errorName,
@@ -33,7 +34,7 @@ import {
   signUpAndConfirm,
   uniqueEmail,
 } from "./flows";
-import { startLocalTarget, type Target } from "./target";
+import { functionWithHandler, startLocalTarget, type Target, withoutAction } from "./target";
 
 describe("the local IAM model", () => {
   it("reads the access key from a SigV4 Authorization header or a presigned URL", () => {
@@ -79,6 +80,7 @@ describe("the local IAM model", () => {
     const table = "arn:aws:dynamodb:eu-central-1:000000000000:table/Users";
     const statements = [
       {
+        effect: "Allow" as const,
         actions: ["dynamodb:GetItem", "cognito-idp:Admin*"],
         resources: [table, "arn:aws:cognito-idp:*:000000000000:userpool/local_?bc"],
       },
@@ -103,6 +105,25 @@ describe("the local IAM model", () => {
       ),
     ).toBe(false);
     expect(allows([], "dynamodb:GetItem", table)).toBe(false);
+  });
+
+  it("lets an explicit Deny win over any Allow, and names it in the refusal", () => {
+    const table = "arn:aws:dynamodb:eu-central-1:000000000000:table/Users";
+    const allowAll = { effect: "Allow" as const, actions: ["dynamodb:*"], resources: ["*"] };
+    const denyDelete = {
+      effect: "Deny" as const,
+      actions: ["dynamodb:DeleteItem"],
+      resources: [table],
+    };
+    expect(evaluate([allowAll, denyDelete], "dynamodb:DeleteItem", table)).toBe("explicit-deny");
+    expect(evaluate([allowAll, denyDelete], "dynamodb:GetItem", table)).toBe("allow");
+    expect(evaluate([denyDelete], "dynamodb:GetItem", table)).toBe("implicit-deny");
+    const iam = new LocalIam();
+    iam.addFunction("Fn", { name: "Fn-role", statements: [allowAll, denyDelete] });
+    expect(iam.check(accessKeyIdFor("Fn"), "dynamodb:DeleteItem", [table])?.message).toBe(
+      `User: arn:aws:sts::000000000000:assumed-role/Fn-role/Fn is not authorized to perform: dynamodb:DeleteItem on resource: ${table} with an explicit deny in an identity-based policy`,
+    );
+    expect(iam.check(accessKeyIdFor("Fn"), "dynamodb:GetItem", [table])).toBeNull();
   });
 
   it("names the action and every table a DynamoDB request touches", () => {
@@ -156,10 +177,18 @@ describe("the local IAM model", () => {
   });
 });
 
-function functionOf(method: string) {
+function handlerOf(method: string) {
   const route = apiRoutes.find((candidate) => candidate.method === method);
   if (!route) throw new Error(`No ${method} route`);
-  return localFunctionName(route);
+  return route.handler;
+}
+
+/** The physical name and role of the function that runs a handler in this stack. */
+function deployed(target: Target, handler: string) {
+  const stack = target.local?.stack;
+  if (!stack) throw new Error("A local stack is needed");
+  const fn = functionWithHandler(stack.app, handler);
+  return { name: fn.name, label: fn.origin.name, role: fn.role.name };
 }
 
 /** What a function's SDK calls look like from the outside: its own key, nothing else. */
@@ -199,7 +228,8 @@ describe("the local DynamoDB and user pool, called with a function's key", () =>
   });
 
   it("refuses an action outside the function's grants with DynamoDB's AccessDeniedException", async () => {
-    const { dynamodb } = clientsSigningAs(target, POST_CONFIRMATION);
+    const trigger = deployed(target, postConfirmationFunction.handler);
+    const { dynamodb } = clientsSigningAs(target, trigger.name);
     const error = await rejection(
       dynamodb.send(
         new GetItemCommand({ TableName: target.usersTable, Key: { UserID: { S: sub } } }),
@@ -208,13 +238,16 @@ describe("the local DynamoDB and user pool, called with a function's key", () =>
     expect(error.name).toBe("AccessDeniedException");
     expect(error.$metadata?.httpStatusCode).toBe(400);
     expect(error.message).toBe(
-      `User: arn:aws:sts::000000000000:assumed-role/${POST_CONFIRMATION}-role/${POST_CONFIRMATION} is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:${target.region}:000000000000:table/${target.usersTable} because no identity-based policy allows the dynamodb:GetItem action`,
+      `User: arn:aws:sts::000000000000:assumed-role/${trigger.role}/${trigger.name} is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:${target.region}:000000000000:table/${target.usersTable} because no identity-based policy allows the dynamodb:GetItem action`,
     );
     dynamodb.destroy();
   });
 
   it("refuses a granted action on another table", async () => {
-    const { dynamodb } = clientsSigningAs(target, POST_CONFIRMATION);
+    const { dynamodb } = clientsSigningAs(
+      target,
+      deployed(target, postConfirmationFunction.handler).name,
+    );
     const error = await rejection(
       dynamodb.send(new PutItemCommand({ TableName: "Audit", Item: { UserID: { S: "x" } } })),
     );
@@ -227,7 +260,10 @@ describe("the local DynamoDB and user pool, called with a function's key", () =>
 
   it("refuses an IAM-authorized user-pool call outside the grants with Cognito's AccessDeniedException", async () => {
     // The trigger has no user-pool grants at all.
-    const { cognito } = clientsSigningAs(target, POST_CONFIRMATION);
+    const { cognito } = clientsSigningAs(
+      target,
+      deployed(target, postConfirmationFunction.handler).name,
+    );
     const error = await rejection(
       cognito.send(new AdminGetUserCommand({ UserPoolId: target.userPoolId, Username: sub })),
     );
@@ -245,7 +281,7 @@ describe("the local DynamoDB and user pool, called with a function's key", () =>
   });
 
   it("lets a function do what it is granted, and public user-pool calls need no grant", async () => {
-    const getMe = functionOf("GET");
+    const getMe = deployed(target, handlerOf("GET")).name;
     const { dynamodb, cognito } = clientsSigningAs(target, getMe);
     const { Item } = await dynamodb.send(
       new GetItemCommand({ TableName: target.usersTable, Key: { UserID: { S: sub } } }),
@@ -287,38 +323,16 @@ describe("the local DynamoDB and user pool, called with a function's key", () =>
  * grant: GET and PATCH on a user whose profile is missing (the heal path),
  * DELETE on a user with one.
  */
-const cases: Array<{
-  functionName: string;
-  grant: string;
-  grants: FunctionGrants;
-  method?: string;
-}> = [
+const cases: Array<{ handler: string; grant: string; method?: string }> = [
   ...apiRoutes.flatMap((route) =>
     [
-      ...route.grants.table.map((action) => ({
-        service: "dynamodb",
-        action,
-        remove: "table" as const,
-      })),
-      ...route.grants.userPool.map((action) => ({
-        service: "cognito-idp",
-        action,
-        remove: "userPool" as const,
-      })),
-    ].map(({ service, action, remove }) => ({
-      functionName: localFunctionName(route),
-      method: route.method,
-      grant: `${service}:${action}`,
-      grants: { ...route.grants, [remove]: route.grants[remove].filter((a) => a !== action) },
-    })),
+      ...route.grants.table.map((action) => `dynamodb:${action}`),
+      ...route.grants.userPool.map((action) => `cognito-idp:${action}`),
+    ].map((grant) => ({ handler: route.handler, method: route.method, grant })),
   ),
   ...postConfirmationFunction.grants.table.map((action) => ({
-    functionName: POST_CONFIRMATION,
+    handler: postConfirmationFunction.handler,
     grant: `dynamodb:${action}`,
-    grants: {
-      ...postConfirmationFunction.grants,
-      table: postConfirmationFunction.grants.table.filter((a) => a !== action),
-    },
   })),
 ];
 
@@ -332,13 +346,14 @@ describe("a grant removed from one function", () => {
   });
 
   it.each(cases)(
-    "$functionName without $grant fails, with the denial in its log",
-    async ({ functionName, grant, grants, method }) => {
+    "$handler without $grant fails, with the denial in its log",
+    async ({ handler, grant, method }) => {
       const log: string[] = [];
       const target = await startLocalTarget({
-        grants: { [functionName]: grants },
+        transform: withoutAction(handler, grant),
         log: (line) => log.push(line),
       });
+      const fn = deployed(target, handler);
       try {
         configureAmplifyInNode(target);
         const email = uniqueEmail("iam-grant");
@@ -374,14 +389,12 @@ describe("a grant removed from one function", () => {
         expect(log).toContainEqual(
           expect.stringMatching(
             new RegExp(
-              `^iam: ${functionName} was refused ${grant}: User: arn:aws:sts::000000000000:assumed-role/${functionName}-role/${functionName} is not authorized to perform: ${grant} on resource: \\S+ because no identity-based policy allows the ${grant} action$`,
+              `^iam: ${fn.name} was refused ${grant}: User: arn:aws:sts::000000000000:assumed-role/${fn.role}/${fn.name} is not authorized to perform: ${grant} on resource: \\S+ because no identity-based policy allows the ${grant} action$`,
             ),
           ),
         );
         expect(log).toContainEqual(
-          expect.stringMatching(
-            new RegExp(`^${functionName} .*"errorName":"AccessDeniedException"`),
-          ),
+          expect.stringMatching(new RegExp(`^${fn.label} .*"errorName":"AccessDeniedException"`)),
         );
       } finally {
         await target.stop();

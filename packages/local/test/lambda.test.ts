@@ -21,12 +21,27 @@ beforeAll(async () => {
   await mkdir(sourceDir, { recursive: true });
   await writeFile(join(sourceDir, "fn.ts"), handlerSource("first"));
   outDir = await mkdtemp(join(tmpdir(), "lambda-out-"));
-  lambda = await startLambda({ port: 0, outDir });
-  const handler = (name: string) => `${relative(repoRoot, join(sourceDir, "fn"))}.${name}`;
+  lambda = await startLambda({
+    port: 0,
+    root: repoRoot,
+    outDir,
+    region: "us-east-1",
+    accountId: "000000000000",
+  });
+  const fn = (name: string, exportName: string, timeoutMs: number, environment = {}) => ({
+    handler: `${relative(repoRoot, join(sourceDir, "fn"))}.${exportName}`,
+    runtime: "nodejs24.x",
+    properties: {},
+    environment,
+    timeoutMs,
+    memoryMB: 128,
+    arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    label: name,
+  });
   await lambda.deploy({
-    Echo: { handler: handler("handler"), environment: { TABLE: "Users" }, timeoutMs: 3000 },
-    Fails: { handler: handler("fails"), environment: {}, timeoutMs: 3000 },
-    Slow: { handler: handler("slow"), environment: {}, timeoutMs: 200 },
+    Echo: fn("Echo", "handler", 3000, { TABLE: "Users" }),
+    Fails: fn("Fails", "fails", 3000),
+    Slow: fn("Slow", "slow", 200),
   });
 });
 

@@ -5,10 +5,11 @@ import {
   AdminGetUserCommand,
   ConfirmSignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { postConfirmationFunction } from "@userprofile/functions/definitions";
 import { afterAll, describe, expect, it } from "vitest";
-import { configureAmplifyInNode, srpSignIn } from "../src/amplify-node";
+import { configureAmplifyInNode, srpSignIn } from "../testing/amplify-node";
 import { api, latestCode, PASSWORD, rawItem, signUp, signUpAndConfirm, uniqueEmail } from "./flows";
-import { startLocalTarget, type Target } from "./target";
+import { startLocalTarget, type Target, withEnvironment } from "./target";
 
 const started: Target[] = [];
 afterAll(async () => {
@@ -20,9 +21,9 @@ describe("a failing Post Confirmation trigger", () => {
     // Fault: the trigger's DynamoDB endpoint refuses connections, so its real
     // SDK call fails inside Cognito's window.
     const target = await startLocalTarget({
-      functionEnvironment: {
-        PostConfirmation: { AWS_ENDPOINT_URL_DYNAMODB: "http://127.0.0.1:9" },
-      },
+      transform: withEnvironment(postConfirmationFunction.handler, {
+        AWS_ENDPOINT_URL_DYNAMODB: "http://127.0.0.1:9",
+      }),
     });
     started.push(target);
     configureAmplifyInNode(target);

@@ -9,7 +9,7 @@ import {
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
 import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { configureAmplifyInNode, srpSignIn } from "../src/amplify-node";
+import { configureAmplifyInNode, srpSignIn } from "../testing/amplify-node";
 import {
   api,
   confirm,

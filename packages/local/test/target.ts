@@ -10,9 +10,41 @@ import { DeleteItemCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { UsersTable } from "@userprofile/core/users-table";
 import { ephemeralConfig, type LocalConfig } from "../src/config";
 import { localCredentials } from "../src/dynamodb";
+import type { FunctionSpec, LocalApp } from "../src/spec";
 import { type LocalStack, startLocalStack } from "../src/stack";
 
 type StackOptions = NonNullable<Parameters<typeof startLocalStack>[1]>;
+
+/** What this app's `run()` returns (sst.config.ts), as the suite reads it. */
+interface AppOutputs {
+  region: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  apiUrl: string;
+  usersTable: string;
+}
+
+/** The function that runs a handler (`packages/functions/src/….handler`). */
+export function functionWithHandler(app: LocalApp, handler: string): FunctionSpec {
+  const fn = app.functions.find((candidate) => candidate.handler === handler);
+  if (!fn) throw new Error(`No function runs ${handler}`);
+  return fn;
+}
+
+/** A stack transform: these variables added to a function's environment (fault injection). */
+export const withEnvironment =
+  (handler: string, variables: Record<string, string>) => (app: LocalApp) => {
+    const fn = functionWithHandler(app, handler);
+    fn.environment = { ...fn.environment, ...variables };
+  };
+
+/** A stack transform: one action taken out of every statement of a function's role. */
+export const withoutAction = (handler: string, action: string) => (app: LocalApp) => {
+  const { role } = functionWithHandler(app, handler);
+  role.statements = role.statements
+    .map((statement) => ({ ...statement, actions: statement.actions.filter((a) => a !== action) }))
+    .filter((statement) => statement.actions.length > 0);
+};
 
 /**
  * What the integration suite runs against. By default a fresh local stack on
@@ -29,6 +61,7 @@ export interface Target {
   usersTable: string;
   mailboxUrl?: string;
   cognitoEndpoint?: string;
+  controlUrl?: string;
   cognito: CognitoIdentityProviderClient;
   dynamodb: DynamoDBClient;
   local?: { stack: LocalStack; config: LocalConfig };
@@ -48,7 +81,7 @@ export async function startLocalTarget(
   const config = { ...ephemeralConfig(dataDir), region: "eu-central-1" };
   const stack = await startLocalStack(config, stackOptions);
   await stack.functionsBuilt();
-  const { outputs } = stack;
+  const outputs = stack.outputs as typeof stack.outputs & AppOutputs;
   const aws = { region: outputs.region, credentials: localCredentials };
   const cognito = new CognitoIdentityProviderClient({ ...aws, endpoint: outputs.cognitoEndpoint });
   const dynamodb = new DynamoDBClient({ ...aws, endpoint: outputs.dynamodbEndpoint });

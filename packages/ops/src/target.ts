@@ -2,8 +2,9 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { localConfig } from "@userprofile/local/config";
-import { repoRoot } from "@userprofile/local/paths";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** Where the user pool and the Users table of one deployment are. */
 export interface Target {
@@ -80,10 +81,12 @@ async function readOutputsFile(file: string): Promise<Outputs> {
   }
 }
 
-/** The local stack `pnpm dev:local` runs: it writes its outputs when ready and removes them on stop. */
+/**
+ * The local stack `pnpm dev:local` runs: it writes its outputs (`.local/outputs.json`, or
+ * LOCAL_OUTPUTS_FILE) when ready and removes them on stop.
+ */
 export async function localTarget(): Promise<Target> {
-  const file = localConfig().outputsFile;
-  if (!file) throw new TargetError("LOCAL_OUTPUTS_FILE is empty.");
+  const file = process.env.LOCAL_OUTPUTS_FILE || join(repoRoot, ".local", "outputs.json");
   try {
     return targetFromOutputs(await readOutputsFile(file), "the local stack");
   } catch (error) {

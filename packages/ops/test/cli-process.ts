@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { repoRoot } from "@userprofile/local/paths";
+import { fileURLToPath } from "node:url";
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 export interface CliResult {
   code: number | null;

@@ -4,12 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { ephemeralConfig } from "@userprofile/local/config";
-import { localCredentials } from "@userprofile/local/dynamodb";
-import { type LocalStack, startLocalStack } from "@userprofile/local/stack";
+import { ephemeralConfig, type LocalStack, startLocalStack } from "@userprofile/local";
+import { localCredentials } from "@userprofile/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliResult, runCli, startCli } from "./cli-process";
-import { type Seed, seedDrift, snapshotTable, type TableSnapshot } from "./seed";
+import { outputsOf, type Seed, seedDrift, snapshotTable, type TableSnapshot } from "./seed";
 
 const SUMMARY_KEYS = [
   "usersScanned",
@@ -65,15 +64,18 @@ const PROFILES =
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "reconcile-"));
   stack = await startLocalStack(ephemeralConfig(join(dir, "data")));
-  const aws = { region: stack.outputs.region, credentials: localCredentials };
-  cognito = new CognitoIdentityProviderClient({ ...aws, endpoint: stack.outputs.cognitoEndpoint });
-  dynamodb = new DynamoDBClient({ ...aws, endpoint: stack.outputs.dynamodbEndpoint });
+  const aws = { region: outputsOf(stack).region, credentials: localCredentials };
+  cognito = new CognitoIdentityProviderClient({
+    ...aws,
+    endpoint: outputsOf(stack).cognitoEndpoint,
+  });
+  dynamodb = new DynamoDBClient({ ...aws, endpoint: outputsOf(stack).dynamodbEndpoint });
   outputsFile = join(dir, "outputs.json");
-  await writeFile(outputsFile, JSON.stringify(stack.outputs));
+  await writeFile(outputsFile, JSON.stringify(outputsOf(stack)));
   const startedAt = performance.now();
-  seed = await seedDrift(stack.outputs, cognito, dynamodb, COUNTS);
+  seed = await seedDrift(outputsOf(stack), cognito, dynamodb, COUNTS);
   console.info(`seeded ${USERS} users in ${Math.round(performance.now() - startedAt)} ms`);
-  seeded = await snapshotTable(dynamodb, stack.outputs.usersTable);
+  seeded = await snapshotTable(dynamodb, outputsOf(stack).usersTable);
 }, 240_000);
 
 afterAll(async () => {
@@ -85,7 +87,7 @@ afterAll(async () => {
 
 /** Runs against the seeded stack the way `pnpm dev:local` exposes it (.local/outputs.json). */
 const reconcile = (...args: string[]) => runCli(args, { LOCAL_OUTPUTS_FILE: outputsFile });
-const table = () => snapshotTable(dynamodb, stack.outputs.usersTable);
+const table = () => snapshotTable(dynamodb, outputsOf(stack).usersTable);
 
 function summaryOf(result: CliResult) {
   const parsed = JSON.parse(result.stdout) as Record<string, unknown>;
@@ -279,7 +281,7 @@ describe("pnpm users:reconcile as a command", () => {
     const closed = join(dir, "closed.json");
     await writeFile(
       closed,
-      JSON.stringify({ ...stack.outputs, dynamodbEndpoint: "http://127.0.0.1:9" }),
+      JSON.stringify({ ...outputsOf(stack), dynamodbEndpoint: "http://127.0.0.1:9" }),
     );
     const result = await runCli(["--outputs", closed, "--json"]);
     expect(result.code).toBe(2);
@@ -311,9 +313,9 @@ if (stage === "missing") { console.error("✕  Stage not found"); process.exit(1
 const { status } = spawnSync(command[0], command.slice(1), { stdio: "inherit", env: {
   ...process.env,
   SST_RESOURCE_App: JSON.stringify({ name: "userprofile", stage }),
-  SST_RESOURCE_UsersTable: JSON.stringify({ name: ${JSON.stringify(stack.outputs.usersTable)} }),
-  SST_RESOURCE_UserPool: JSON.stringify({ id: ${JSON.stringify(stack.outputs.userPoolId)} }),
-  AWS_REGION: ${JSON.stringify(stack.outputs.region)},
+  SST_RESOURCE_UsersTable: JSON.stringify({ name: ${JSON.stringify(outputsOf(stack).usersTable)} }),
+  SST_RESOURCE_UserPool: JSON.stringify({ id: ${JSON.stringify(outputsOf(stack).userPoolId)} }),
+  AWS_REGION: ${JSON.stringify(outputsOf(stack).region)},
 }});
 process.exit(status ?? 1);
 `,
@@ -324,8 +326,8 @@ process.exit(status ?? 1);
       SST_BIN: fakeSst,
       AWS_ACCESS_KEY_ID: "caller",
       AWS_SECRET_ACCESS_KEY: "caller",
-      AWS_ENDPOINT_URL_DYNAMODB: stack.outputs.dynamodbEndpoint,
-      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: stack.outputs.cognitoEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: outputsOf(stack).dynamodbEndpoint,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: outputsOf(stack).cognitoEndpoint,
     };
     const result = await runCli(["--stage", "qa"], caller);
     expect(result.stderr).toBe("");
@@ -349,7 +351,7 @@ process.exit(status ?? 1);
     const hanging = join(dir, "hanging.json");
     await writeFile(
       hanging,
-      JSON.stringify({ ...stack.outputs, dynamodbEndpoint: `http://127.0.0.1:${port}` }),
+      JSON.stringify({ ...outputsOf(stack), dynamodbEndpoint: `http://127.0.0.1:${port}` }),
     );
     const connected = new Promise((resolve) => silent.once("connection", resolve));
     try {

@@ -11,13 +11,12 @@ import {
   ThrottlingException,
 } from "@aws-sdk/client-dynamodb";
 import { Reconcile } from "@userprofile/core/reconcile";
-import { ephemeralConfig } from "@userprofile/local/config";
-import { localCredentials } from "@userprofile/local/dynamodb";
-import { type LocalStack, startLocalStack } from "@userprofile/local/stack";
+import { ephemeralConfig, type LocalStack, startLocalStack } from "@userprofile/local";
+import { localCredentials } from "@userprofile/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ReconcileClients, reconcileClients } from "../src/clients";
 import { type Target, targetFromOutputs } from "../src/target";
-import { type Seed, seedDrift, snapshotTable } from "./seed";
+import { outputsOf, type Seed, seedDrift, snapshotTable } from "./seed";
 
 let dir: string;
 let stack: LocalStack;
@@ -29,14 +28,14 @@ let seed: Seed;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "reconcile-throttling-"));
   stack = await startLocalStack(ephemeralConfig(join(dir, "data")));
-  target = targetFromOutputs({ ...stack.outputs }, "the local stack");
-  const aws = { region: stack.outputs.region, credentials: localCredentials };
+  target = targetFromOutputs({ ...outputsOf(stack) }, "the local stack");
+  const aws = { region: outputsOf(stack).region, credentials: localCredentials };
   seedCognito = new CognitoIdentityProviderClient({
     ...aws,
-    endpoint: stack.outputs.cognitoEndpoint,
+    endpoint: outputsOf(stack).cognitoEndpoint,
   });
-  seedDynamoDB = new DynamoDBClient({ ...aws, endpoint: stack.outputs.dynamodbEndpoint });
-  seed = await seedDrift(stack.outputs, seedCognito, seedDynamoDB, {
+  seedDynamoDB = new DynamoDBClient({ ...aws, endpoint: outputsOf(stack).dynamodbEndpoint });
+  seed = await seedDrift(outputsOf(stack), seedCognito, seedDynamoDB, {
     healthy: 70,
     missingAdminCreated: 12,
     drift: 8,
@@ -137,14 +136,14 @@ describe("reconciling while the services throttle", () => {
   });
 
   it("gives up with the throttling error once a request has used all its attempts", async () => {
-    const before = await snapshotTable(seedDynamoDB, stack.outputs.usersTable);
+    const before = await snapshotTable(seedDynamoDB, outputsOf(stack).usersTable);
     const { clients, injected } = throttledClients(3);
     const failure = await Reconcile.scan(clients.deps).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(Reconcile.StepError);
     expect((failure as Reconcile.StepError).step).toBe("list-users");
     expect((failure as Error).cause).toBeInstanceOf(TooManyRequestsException);
     expect(injected.cognito).toBe(3);
-    expect(await snapshotTable(seedDynamoDB, stack.outputs.usersTable)).toEqual(before);
+    expect(await snapshotTable(seedDynamoDB, outputsOf(stack).usersTable)).toEqual(before);
     clients.destroy();
   });
 });

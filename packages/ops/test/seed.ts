@@ -16,7 +16,18 @@ import {
   paginateScan,
 } from "@aws-sdk/client-dynamodb";
 import { Profile } from "@userprofile/core/profile";
-import type { LocalOutputs } from "@userprofile/local/stack";
+import type { LocalOutputs, LocalStack } from "@userprofile/local";
+
+/** What this app's `run()` returns (sst.config.ts), beside the local endpoints. */
+export type AppOutputs = LocalOutputs & {
+  region: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  usersTable: string;
+  cognitoEndpoint: string;
+};
+
+export const outputsOf = (stack: LocalStack) => stack.outputs as AppOutputs;
 
 export const PASSWORD = "Seed-Passw0rd!";
 
@@ -92,7 +103,7 @@ let serial = 0;
  * or a person would create them, and drift the way it arises in production.
  */
 export async function seedDrift(
-  outputs: LocalOutputs,
+  outputs: AppOutputs,
   cognito: CognitoIdentityProviderClient,
   dynamodb: DynamoDBClient,
   counts: Partial<SeedCounts>,

@@ -18,6 +18,7 @@ import { createLocalClock, type LocalClock } from "../clock";
 import type { RequestGate } from "../iam";
 import type { Mailbox, MailKind } from "../mailbox";
 import { close, guarded, listen } from "../net";
+import type { CognitoTrigger } from "../spec";
 import { accountTargets } from "./account";
 import { authTargets } from "./auth";
 import { newCode } from "./codes";
@@ -29,6 +30,9 @@ import { postConfirmationTrigger, type TriggerFailures } from "./post-confirmati
 import { SessionTokens } from "./sessions";
 import { signOutTargets } from "./sign-out";
 import { CaseInsensitiveUserPoolFactory } from "./user-pool";
+
+/** The triggers the local pool runs; the planner refuses a pool that sets any other. */
+export const SUPPORTED_TRIGGERS: ReadonlySet<CognitoTrigger> = new Set(["PostConfirmation"]);
 
 export interface CognitoEmulatorOptions {
   /** 0 picks a free port. */

@@ -11,6 +11,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -199,7 +200,8 @@ function programBuildOptions(
     ...lock.map((entry) => `import * as ${entry.alias} from ${JSON.stringify(entry.package)};`),
     `import * as sst from ${JSON.stringify(join(platform, "src", "components"))};`,
   ].join("\n");
-  const naming = join(platform, "src", "components", "naming.ts");
+  // esbuild hands plugins real paths: the platform may be a symlink (a linked checkout).
+  const naming = realpathSync(join(platform, "src", "components", "naming.ts"));
   return {
     bundle: true,
     write: true,

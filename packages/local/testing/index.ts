@@ -1,0 +1,10 @@
+/**
+ * Fixtures for tests that need real emulators without a whole stack: DynamoDB, the user pool,
+ * and Amplify v6 signing in from Node. Not for product code.
+ */
+
+export * as srp from "../src/cognito/srp";
+export { localCredentials, localDynamoDBClient, startDynamoDB } from "../src/dynamodb";
+export { createMissingTable } from "../src/dynamodb-tables";
+export * from "../test/cognito-harness";
+export { configureAmplifyInNode, srpSignIn } from "./amplify-node";
