@@ -3,18 +3,24 @@ import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// The user-pool emulator and table set-up the local stack runs.
-import { ensureUsersTable } from "../../local/src/dynamodb";
+// The user-pool and DynamoDB emulators the local stack runs, with the app's Users table.
+import {
+  type DynamoDBEmulator,
+  localDynamoDBClient,
+  startDynamoDB,
+} from "../../local/src/dynamodb";
 import { type Harness, startHarness } from "../../local/test/cognito-harness";
+import { usersTableSpec } from "../../local/test/users-table-spec";
 import { Profile } from "../src/profile";
 import { Reconcile } from "../src/reconcile";
-import { useLocalDynamoDB } from "./env";
 
-const { client } = useLocalDynamoDB();
 /** A table of its own: a scan reads every item, and the shared one holds other tests' rows. */
 const tableName = `Users-${randomUUID()}`;
-const profiles = Profile.store(tableName, client);
+let dynamodb: DynamoDBEmulator;
+let client: DynamoDBClient;
+let profiles: Profile.Store;
 let h: Harness;
 let deps: Reconcile.Deps;
 
@@ -34,13 +40,18 @@ async function createUser(email = `${randomUUID()}@example.com`) {
 }
 
 beforeAll(async () => {
-  await ensureUsersTable(client, tableName);
+  dynamodb = await startDynamoDB({ port: 0 });
+  await dynamodb.applyTables([usersTableSpec(tableName)]);
+  client = localDynamoDBClient(dynamodb.endpoint, "us-east-1");
+  profiles = Profile.store(tableName, client);
   h = await startHarness();
   deps = { profiles, cognito: h.client, userPoolId: h.pool.userPoolId };
 }, 60_000);
 
 afterAll(async () => {
   await h?.stop();
+  client?.destroy();
+  await dynamodb?.stop();
 });
 
 describe("Reconcile.scan", () => {

@@ -1,5 +1,5 @@
 import { mkdir } from "node:fs/promises";
-import { UsersTable } from "@userprofile/core/users-table";
+import { UsersTable, usersTableKeySchema } from "@userprofile/core/users-table";
 import {
   type ApiRoute,
   apiRoutes,
@@ -18,12 +18,7 @@ import { startCognito } from "./cognito/index";
 import { createTriggerFailures } from "./cognito/post-confirmation";
 import type { LocalConfig } from "./config";
 import { startControlServer } from "./control";
-import {
-  ensureUsersTable,
-  localDynamoDBClient,
-  startDynamoDB,
-  startExpirySweeper,
-} from "./dynamodb";
+import { startDynamoDB, tableChangeLines } from "./dynamodb";
 import { startGateway } from "./gateway";
 import { cognitoGate, dynamodbAuthorizer, LOCAL_ACCOUNT_ID, LocalIam } from "./iam";
 import { type LocalFunction, startLambda } from "./lambda";
@@ -34,6 +29,7 @@ import {
   replaceStaleOutputs,
   writeOutputs,
 } from "./outputs-file";
+import type { TableSpec } from "./spec";
 
 export type { LocalOutputs };
 
@@ -54,8 +50,6 @@ export interface LocalStack {
 }
 
 export const POST_CONFIRMATION = "PostConfirmation";
-/** AWS deletes expired items within a few days; locally, once at start and then hourly. */
-const EXPIRY_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 /** The local Lambda function serving a route, e.g. `Api-GET-me`. */
 export const localFunctionName = (route: ApiRoute) =>
   `Api-${route.method}-${route.path.replace(/\W+/g, "")}`;
@@ -99,34 +93,35 @@ export async function startLocalStack(
     // Each function signs with its own key and may do only what its grants
     // allow; any other key (tests, tools) keeps full access.
     const iam = new LocalIam();
+    const clock = createLocalClock();
     const dynamodb = await startDynamoDB({
       port: config.ports.dynamodb,
       host,
       dataDir: `${config.dataDir}/dynamodb`,
+      region: config.region,
+      accountId: LOCAL_ACCOUNT_ID,
       authorize: dynamodbAuthorizer(iam, config.region, log),
       log,
-    });
-    let sweeper: ReturnType<typeof startExpirySweeper> | undefined;
-    // The sweeper stops before the emulator it scans.
-    stops.push(async () => {
-      await sweeper?.stop();
-      await dynamodb.stop();
-    });
-    const usersTable = UsersTable.name;
-    const client = localDynamoDBClient(dynamodb.endpoint, config.region);
-    await ensureUsersTable(client, usersTable);
-    client.destroy();
-
-    const clock = createLocalClock();
-    sweeper = startExpirySweeper({
-      endpoint: dynamodb.endpoint,
-      region: config.region,
-      tableName: usersTable,
-      attribute: UsersTable.timeToLiveAttribute,
-      intervalMs: EXPIRY_SWEEP_INTERVAL_MS,
       now: () => clock.now(),
-      log,
     });
+    stops.push(dynamodb.stop);
+    const usersTable = UsersTable.name;
+    // wired from the planner later
+    const usersTableSpec: TableSpec = {
+      name: usersTable,
+      arn: `arn:aws:dynamodb:${config.region}:${LOCAL_ACCOUNT_ID}:table/${usersTable}`,
+      origin: { component: "sst:aws:Dynamo", name: UsersTable.name },
+      attributes: Object.entries(usersTableKeySchema.fields).map(([name, type]) => ({
+        name,
+        type: type === "string" ? "S" : type === "number" ? "N" : "B",
+      })),
+      hashKey: usersTableKeySchema.primaryIndex.hashKey,
+      globalSecondaryIndexes: [],
+      localSecondaryIndexes: [],
+      timeToLive: { attributeName: UsersTable.timeToLiveAttribute },
+    };
+    for (const line of tableChangeLines(await dynamodb.applyTables([usersTableSpec]))) log(line);
+
     const triggerFailures = createTriggerFailures();
     const mailbox = new Mailbox({ log, now: () => clock.now() });
     const lambda = await startLambda({

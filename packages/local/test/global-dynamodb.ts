@@ -1,13 +1,12 @@
 import type {} from "vitest";
 import type { TestProject } from "vitest/node";
-import { ensureUsersTable, localDynamoDBClient, startDynamoDB } from "../src/dynamodb";
+import { startDynamoDB } from "../src/dynamodb";
+import { usersTableSpec } from "./users-table-spec";
 
 /** One in-memory DynamoDB emulator for the unit project; tests isolate by random user ids. */
 export default async function setup(project: TestProject) {
   const dynamodb = await startDynamoDB({ port: 0 });
-  const client = localDynamoDBClient(dynamodb.endpoint, "us-east-1");
-  await ensureUsersTable(client, "Users");
-  client.destroy();
+  await dynamodb.applyTables([usersTableSpec("Users")]);
   project.provide("dynamodbEndpoint", dynamodb.endpoint);
   project.provide("usersTable", "Users");
   return () => dynamodb.stop();
