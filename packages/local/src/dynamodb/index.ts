@@ -61,7 +61,20 @@ export async function startDynamoDB(options: DynamoDBEmulatorOptions): Promise<D
   });
   store.tableDb.awsRegion = options.region ?? "us-east-1";
   store.tableDb.awsAccountId = options.accountId ?? "000000000000";
-  const context = { store, ttl: new TimeToLive(store, now), tokens: new ClientTokens(now) };
+  const pending = new Set<Promise<unknown>>();
+  const context = {
+    store,
+    ttl: new TimeToLive(store, now),
+    tokens: new ClientTokens(now),
+    background(work: Promise<unknown>) {
+      const tracked = work
+        .catch((error: Error) =>
+          log(`dynamodb: background work failed (${error.name}: ${error.message})`),
+        )
+        .finally(() => pending.delete(tracked));
+      pending.add(tracked);
+    },
+  };
 
   let sweeping = Promise.resolve(0);
   const sweepExpiredItems = () => {
@@ -110,6 +123,7 @@ export async function startDynamoDB(options: DynamoDBEmulatorOptions): Promise<D
       clearInterval(timer);
       await sweeping.catch(() => {});
       await close(server);
+      await Promise.all(pending);
       await callback((done) => store.lifecycleManager.gracefulClose(done));
     },
   };

@@ -43,19 +43,31 @@ function keyDefinitions(table: TableDescription, definitions: Definitions): Defi
   return [...byName.values()].filter((definition) => used.has(definition.AttributeName));
 }
 
+type NewIndex = Pick<IndexDescription, "IndexName" | "KeySchema" | "Projection">;
+
 /**
  * Adds a global secondary index to a live table and fills it from the items already there, the
  * way DynamoDB backfills one (items whose index key is missing or of another type are not
- * indexed). Writes during the backfill keep the new index up to date themselves; each item is
- * indexed under its lock from its current version. Returns how many items were indexed.
+ * indexed). Returns how many items were indexed.
  */
 export async function addGlobalIndex(
   store: Store,
   name: string,
-  index: Pick<IndexDescription, "IndexName" | "KeySchema" | "Projection">,
+  index: NewIndex,
   definitions: Definitions,
 ) {
-  const table = await changeTable(store, name, (table) => {
+  const table = await declareGlobalIndex(store, name, index, definitions);
+  return backfillGlobalIndex(store, table, index);
+}
+
+/** The index in the table's description, CREATING and backfilling; writes keep it up to date. */
+export function declareGlobalIndex(
+  store: Store,
+  name: string,
+  index: NewIndex,
+  definitions: Definitions,
+) {
+  return changeTable(store, name, (table) => {
     table.GlobalSecondaryIndexes = [
       ...(table.GlobalSecondaryIndexes ?? []),
       {
@@ -77,6 +89,11 @@ export async function addGlobalIndex(
       ...definitions,
     ]);
   });
+}
+
+/** Indexes every item under its lock, from its current version; then the index is ACTIVE. */
+export async function backfillGlobalIndex(store: Store, table: TableDescription, index: NewIndex) {
+  const name = table.TableName;
   const type = (attribute: string) =>
     table.AttributeDefinitions.find((definition) => definition.AttributeName === attribute)
       ?.AttributeType ?? "";

@@ -13,12 +13,15 @@ import {
 import type { ClientTokens } from "./idempotency";
 import type { TimeToLive } from "./time-to-live";
 import { transactGetItems, transactWriteItems } from "./transactions";
+import { refuseBackfillingIndex, updateTable } from "./update-table";
 import { type WriteKind, writeItem } from "./writes";
 
 export interface Context {
   store: Store;
   ttl: TimeToLive;
   tokens: ClientTokens;
+  /** Work that goes on after the reply (an index backfill); stop waits for it. */
+  background(work: Promise<unknown>): void;
 }
 
 type Handler = (context: Context, body: unknown) => Promise<unknown>;
@@ -73,15 +76,14 @@ const HANDLERS: Record<string, Handler> = {
     await context.ttl.set((body as { TableName: string }).TableName, null);
     return reply;
   },
-  UpdateTable: async (context, body) => {
-    const updates = (body as { GlobalSecondaryIndexUpdates?: unknown }).GlobalSecondaryIndexUpdates;
-    if (Array.isArray(updates) && updates.some((update) => update?.Create || update?.Delete)) {
-      throw notEmulated(
-        "UpdateTable with GlobalSecondaryIndexUpdates Create or Delete",
-        "Declare the index in sst.config.ts instead: the local stack adds or removes it at start, keeping the data.",
-      );
-    }
-    return dynalite("UpdateTable")(context, body);
+  UpdateTable: ({ store, background }, body) => updateTable(store, body, background),
+  Query: async (context, body) => {
+    await refuseBackfillingIndex(context.store, body);
+    return dynalite("Query")(context, body);
+  },
+  Scan: async (context, body) => {
+    await refuseBackfillingIndex(context.store, body);
+    return dynalite("Scan")(context, body);
   },
 };
 
@@ -95,22 +97,16 @@ const AWS_OPERATIONS = new Set(
 const UNKNOWN_OPERATION = "com.amazon.coral.service#UnknownOperationException";
 const PARTIQL = new Set(["ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"]);
 
-function notEmulated(what: string, instead: string) {
-  return awsError(
-    UNKNOWN_OPERATION,
-    `${what} is not emulated by the local DynamoDB (dynalite with this stack's extensions); it works on AWS. ${instead}`,
-  );
-}
-
 export function unknownOperation(operation: string) {
   if (!AWS_OPERATIONS.has(operation)) {
     return awsError(UNKNOWN_OPERATION, `${operation} is not a DynamoDB operation.`);
   }
-  return notEmulated(
-    `The DynamoDB operation ${operation}`,
-    PARTIQL.has(operation)
-      ? "PartiQL is not supported locally: use GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan or the Transact* operations."
-      : `The local DynamoDB serves ${[...Object.keys(HANDLERS)].sort().join(", ")}.`,
+  const instead = PARTIQL.has(operation)
+    ? "PartiQL is not supported locally: use GetItem, PutItem, UpdateItem, DeleteItem, Query, Scan or the Transact* operations."
+    : `The local DynamoDB serves ${Object.keys(HANDLERS).sort().join(", ")}.`;
+  return awsError(
+    UNKNOWN_OPERATION,
+    `The DynamoDB operation ${operation} is not emulated by the local DynamoDB (dynalite with this stack's extensions); it works on AWS. ${instead}`,
   );
 }
 
