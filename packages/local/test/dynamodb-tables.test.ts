@@ -194,7 +194,8 @@ describe("tables from the declarations", () => {
         { name: "ByTotal", hashKey: "total", projectionType: "ALL" },
       ],
     });
-    // An item whose new index key has another type is not indexed, as in DynamoDB's backfill.
+    // Items whose new index key has another type, or is empty, are not indexed, as in
+    // DynamoDB's backfill (index key violations).
     await h.client.send(
       new PutItemCommand({
         TableName: "Orders",

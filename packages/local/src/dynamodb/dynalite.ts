@@ -145,12 +145,25 @@ export type DynaliteOperation = (typeof DYNALITE_OPERATIONS)[number];
 
 const lowerFirst = (name: string) => `${name[0]?.toLowerCase()}${name.slice(1)}`;
 
+const actions = new Map<DynaliteOperation, Action>();
+const validationRules = new Map<DynaliteOperation, Validation>();
+
 export function action(operation: DynaliteOperation): Action {
-  return require(`dynalite/actions/${lowerFirst(operation)}`) as Action;
+  let found = actions.get(operation);
+  if (!found) {
+    found = require(`dynalite/actions/${lowerFirst(operation)}`) as Action;
+    actions.set(operation, found);
+  }
+  return found;
 }
 
 export function validation(operation: DynaliteOperation): Validation {
-  return require(`dynalite/validations/${lowerFirst(operation)}`) as Validation;
+  let found = validationRules.get(operation);
+  if (!found) {
+    found = require(`dynalite/validations/${lowerFirst(operation)}`) as Validation;
+    validationRules.set(operation, found);
+  }
+  return found;
 }
 
 export function isDynaliteError(error: unknown): error is DynaliteError {

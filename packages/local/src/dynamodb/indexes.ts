@@ -97,10 +97,12 @@ export async function backfillGlobalIndex(store: Store, table: TableDescription,
   const type = (attribute: string) =>
     table.AttributeDefinitions.find((definition) => definition.AttributeName === attribute)
       ?.AttributeType ?? "";
+  // An index key of another type, or an empty string or binary, is an index key violation.
   const indexed = (item: Item) =>
-    index.KeySchema.every(
-      ({ AttributeName }) => item[AttributeName]?.[type(AttributeName)] !== undefined,
-    );
+    index.KeySchema.every(({ AttributeName }) => {
+      const value = item[AttributeName]?.[type(AttributeName)];
+      return value !== undefined && value !== "";
+    });
   let count = 0;
   for await (const value of store.getItemDb(name).createValueStream()) {
     const key = db.createKey(value as Item, table);
