@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsersTable } from "@userprofile/core/users-table";
-import { createMissingTable, localDynamoDBClient, startDynamoDB } from "@userprofile/local/testing";
+import { startDynamoDB } from "@userprofile/local/testing";
 import type { BundleResult } from "./bundles";
 import { lambdaEnvironment, runChild } from "./child";
 import { type Summary, summarize } from "./stats";
@@ -62,13 +62,18 @@ export interface WarmResult {
 export async function withDynamoDB<T>(run: (env: Record<string, string>) => Promise<T>) {
   const dataDir = await mkdtemp(join(tmpdir(), "bench-dynamodb-"));
   const dynamodb = await startDynamoDB({ port: 0 });
-  const client = localDynamoDBClient(dynamodb.endpoint, "us-east-1");
-  await createMissingTable(client, {
-    name: UsersTable.name,
-    attributes: [{ name: UsersTable.partitionKey, type: "S" }],
-    hashKey: UsersTable.partitionKey,
-  });
-  client.destroy();
+  await dynamodb.applyTables([
+    {
+      name: UsersTable.name,
+      arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${UsersTable.name}`,
+      origin: { component: "sst:aws:Dynamo", name: UsersTable.name },
+      attributes: [{ name: UsersTable.partitionKey, type: "S" }],
+      hashKey: UsersTable.partitionKey,
+      globalSecondaryIndexes: [],
+      localSecondaryIndexes: [],
+      timeToLive: { attributeName: UsersTable.timeToLiveAttribute },
+    },
+  ]);
   try {
     return await run(
       lambdaEnvironment({

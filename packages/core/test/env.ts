@@ -1,13 +1,24 @@
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import type { TableSpec } from "@userprofile/local/testing";
 import { inject } from "vitest";
-import { UsersTable } from "../src/users-table/index";
+import { UsersTable, usersTableKeySchema } from "../src/users-table/index";
 
-/** The Users table's keys, as infra declares them, for creating it in an emulator. */
-export const usersTableKeys = (name: string) => ({
-  name,
-  attributes: [{ name: UsersTable.partitionKey, type: "S" as const }],
-  hashKey: UsersTable.partitionKey,
-});
+/** The Users table as infra declares it (keys and Time to Live), for an emulator. */
+export function usersTableSpec(name: string = UsersTable.name): TableSpec {
+  return {
+    name,
+    arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${name}`,
+    origin: { component: "sst:aws:Dynamo", name: UsersTable.name },
+    attributes: Object.keys(usersTableKeySchema.fields).map((field) => ({
+      name: field,
+      type: "S",
+    })),
+    hashKey: usersTableKeySchema.primaryIndex.hashKey,
+    globalSecondaryIndexes: [],
+    localSecondaryIndexes: [],
+    timeToLive: { attributeName: UsersTable.timeToLiveAttribute },
+  };
+}
 
 /** Points the AWS SDK at the emulator the unit project's global setup started. */
 export function useLocalDynamoDB() {

@@ -3,17 +3,25 @@ import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-// The user-pool emulator and table set-up the local stack runs.
-import { createMissingTable, type Harness, startHarness } from "@userprofile/local/testing";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+// The user-pool and DynamoDB emulators the local stack runs, with the app's Users table.
+import {
+  type DynamoDBEmulator,
+  type Harness,
+  localDynamoDBClient,
+  startDynamoDB,
+  startHarness,
+} from "@userprofile/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Profile } from "../src/profile";
 import { Reconcile } from "../src/reconcile";
-import { useLocalDynamoDB, usersTableKeys } from "./env";
+import { usersTableSpec } from "./env";
 
-const { client } = useLocalDynamoDB();
 /** A table of its own: a scan reads every item, and the shared one holds other tests' rows. */
 const tableName = `Users-${randomUUID()}`;
-const profiles = Profile.store(tableName, client);
+let dynamodb: DynamoDBEmulator;
+let client: DynamoDBClient;
+let profiles: Profile.Store;
 let h: Harness;
 let deps: Reconcile.Deps;
 
@@ -33,13 +41,18 @@ async function createUser(email = `${randomUUID()}@example.com`) {
 }
 
 beforeAll(async () => {
-  await createMissingTable(client, usersTableKeys(tableName));
+  dynamodb = await startDynamoDB({ port: 0 });
+  await dynamodb.applyTables([usersTableSpec(tableName)]);
+  client = localDynamoDBClient(dynamodb.endpoint, "us-east-1");
+  profiles = Profile.store(tableName, client);
   h = await startHarness();
   deps = { profiles, cognito: h.client, userPoolId: h.pool.userPoolId };
 }, 60_000);
 
 afterAll(async () => {
   await h?.stop();
+  client?.destroy();
+  await dynamodb?.stop();
 });
 
 describe("Reconcile.scan", () => {

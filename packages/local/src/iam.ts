@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { dynamodbAccess } from "./dynamodb/authorization";
 import { readBody } from "./net";
 import type { PolicyStatement } from "./spec";
 
@@ -143,38 +144,6 @@ function queryCredential(url: string | undefined) {
   }
 }
 
-/** What a request to the local DynamoDB asks to do: the action and the table (or index) ARNs. */
-export function dynamodbRequest(
-  target: string | undefined,
-  body: unknown,
-  region: string,
-  accountId = LOCAL_ACCOUNT_ID,
-): { action: string; resources: string[] } | null {
-  const operation = /^DynamoDB_\d+\.(\w+)$/.exec(target ?? "")?.[1];
-  if (!operation) return null;
-  const tableArn = (name: string) => `arn:aws:dynamodb:${region}:${accountId}:table/${name}`;
-  const input = (body ?? {}) as Record<string, unknown>;
-  const tables = new Set<string>();
-  if (typeof input.TableName === "string") {
-    tables.add(
-      typeof input.IndexName === "string"
-        ? `${tableArn(input.TableName)}/index/${input.IndexName}`
-        : tableArn(input.TableName),
-    );
-  }
-  if (input.RequestItems && typeof input.RequestItems === "object") {
-    for (const name of Object.keys(input.RequestItems)) tables.add(tableArn(name));
-  }
-  if (Array.isArray(input.TransactItems)) {
-    for (const item of input.TransactItems as Record<string, { TableName?: unknown }>[]) {
-      for (const part of Object.values(item ?? {})) {
-        if (typeof part?.TableName === "string") tables.add(tableArn(part.TableName));
-      }
-    }
-  }
-  return { action: `dynamodb:${operation}`, resources: tables.size ? [...tables] : ["*"] };
-}
-
 /**
  * User-pool operations Cognito does not authorize with IAM: the public ones
  * a client calls unauthenticated or with a user's access token. See
@@ -257,9 +226,11 @@ export function dynamodbAuthorizer(iam: LocalIam, region: string, log: (line: st
     if (!iam.governs(accessKeyId)) return null;
     const parsed = parseJson(body);
     const asked = parsed.ok
-      ? dynamodbRequest(header(request, "x-amz-target"), parsed.value, region)
+      ? dynamodbAccess(header(request, "x-amz-target"), parsed.value, region, LOCAL_ACCOUNT_ID)
       : null;
-    const denial = asked && iam.check(accessKeyId, asked.action, asked.resources);
+    const denial = asked
+      ?.map(({ action, resources }) => iam.check(accessKeyId, action, resources))
+      .find((refused) => refused !== null);
     if (!denial) return null;
     log(`iam: ${denial.functionName} was refused ${denial.action}: ${denial.message}`);
     return {

@@ -14,13 +14,14 @@ import {
 import { apiRoutes } from "@userprofile/functions/api/routes";
 import { postConfirmationFunction } from "@userprofile/functions/definitions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dynamodbAccess } from "../src/dynamodb";
 import {
   accessKeyIdFor,
   accessKeyIdOf,
   allows,
   cognitoOperation,
-  dynamodbRequest,
   evaluate,
+  LOCAL_ACCOUNT_ID,
   LocalIam,
 } from "../src/iam";
 import { configureAmplifyInNode, srpSignIn } from "../testing/amplify-node";
@@ -128,37 +129,48 @@ describe("the local IAM model", () => {
 
   it("names the action and every table a DynamoDB request touches", () => {
     const arn = (name: string) => `arn:aws:dynamodb:eu-central-1:000000000000:table/${name}`;
-    expect(
-      dynamodbRequest("DynamoDB_20120810.GetItem", { TableName: "Users" }, "eu-central-1"),
-    ).toEqual({
-      action: "dynamodb:GetItem",
-      resources: [arn("Users")],
-    });
-    expect(
-      dynamodbRequest(
-        "DynamoDB_20120810.Query",
-        { TableName: "Users", IndexName: "ByEmail" },
-        "eu-central-1",
-      ),
-    ).toEqual({ action: "dynamodb:Query", resources: [`${arn("Users")}/index/ByEmail`] });
-    expect(
-      dynamodbRequest(
-        "DynamoDB_20120810.BatchWriteItem",
-        { RequestItems: { Users: [], Audit: [] } },
-        "eu-central-1",
-      )?.resources,
-    ).toEqual([arn("Users"), arn("Audit")]);
-    expect(
-      dynamodbRequest(
-        "DynamoDB_20120810.TransactWriteItems",
-        { TransactItems: [{ Put: { TableName: "Users" } }, { Delete: { TableName: "Audit" } }] },
-        "eu-central-1",
-      )?.resources,
-    ).toEqual([arn("Users"), arn("Audit")]);
-    expect(dynamodbRequest("DynamoDB_20120810.ListTables", {}, "eu-central-1")?.resources).toEqual([
-      "*",
+    const access = (target: string, body: unknown) =>
+      dynamodbAccess(target, body, "eu-central-1", LOCAL_ACCOUNT_ID);
+    expect(access("DynamoDB_20120810.GetItem", { TableName: "Users" })).toEqual([
+      { action: "dynamodb:GetItem", resources: [arn("Users")] },
     ]);
-    expect(dynamodbRequest("Nonsense", {}, "eu-central-1")).toBeNull();
+    expect(access("DynamoDB_20120810.Query", { TableName: "Users", IndexName: "ByEmail" })).toEqual(
+      [{ action: "dynamodb:Query", resources: [`${arn("Users")}/index/ByEmail`] }],
+    );
+    expect(
+      access("DynamoDB_20120810.BatchWriteItem", { RequestItems: { Users: [], Audit: [] } }),
+    ).toEqual([{ action: "dynamodb:BatchWriteItem", resources: [arn("Users"), arn("Audit")] }]);
+    expect(access("DynamoDB_20120810.ListTables", {})).toEqual([
+      { action: "dynamodb:ListTables", resources: ["*"] },
+    ]);
+    expect(access("Nonsense", {})).toBeNull();
+  });
+
+  it("asks a transaction for each part's own action on its table, as AWS authorizes them", () => {
+    const arn = (name: string) => `arn:aws:dynamodb:eu-central-1:000000000000:table/${name}`;
+    const access = (target: string, body: unknown) =>
+      dynamodbAccess(target, body, "eu-central-1", LOCAL_ACCOUNT_ID);
+    expect(
+      access("DynamoDB_20120810.TransactWriteItems", {
+        TransactItems: [
+          { Put: { TableName: "Users" } },
+          { ConditionCheck: { TableName: "Users" } },
+          { Update: { TableName: "Audit" } },
+          { Delete: { TableName: "Audit" } },
+          { Put: { TableName: "Audit" } },
+        ],
+      }),
+    ).toEqual([
+      { action: "dynamodb:PutItem", resources: [arn("Users"), arn("Audit")] },
+      { action: "dynamodb:ConditionCheckItem", resources: [arn("Users")] },
+      { action: "dynamodb:UpdateItem", resources: [arn("Audit")] },
+      { action: "dynamodb:DeleteItem", resources: [arn("Audit")] },
+    ]);
+    expect(
+      access("DynamoDB_20120810.TransactGetItems", {
+        TransactItems: [{ Get: { TableName: "Users" } }, { Get: { TableName: "Audit" } }],
+      }),
+    ).toEqual([{ action: "dynamodb:GetItem", resources: [arn("Users"), arn("Audit")] }]);
   });
 
   it("checks only the user-pool operations Cognito authorizes with IAM", () => {

@@ -4,7 +4,12 @@
  */
 
 export * as srp from "../src/cognito/srp";
-export { localCredentials, localDynamoDBClient, startDynamoDB } from "../src/dynamodb";
-export { createMissingTable } from "../src/dynamodb-tables";
+export {
+  type DynamoDBEmulator,
+  localCredentials,
+  localDynamoDBClient,
+  startDynamoDB,
+} from "../src/dynamodb/index";
+export type { TableSpec } from "../src/spec";
 export * from "../test/cognito-harness";
 export { configureAmplifyInNode, srpSignIn } from "./amplify-node";

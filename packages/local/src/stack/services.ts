@@ -3,8 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { LocalClock } from "../clock";
 import type { LocalConfig } from "../config";
-import { localDynamoDBClient, startDynamoDB, startExpirySweeper } from "../dynamodb";
-import { createMissingTable } from "../dynamodb-tables";
+import { startDynamoDB, tableChangeLines } from "../dynamodb/index";
 import { dynamodbAuthorizer, type LocalIam } from "../iam";
 import type { LambdaService, LocalFunction } from "../lambda/index";
 import type { LocalApp, SiteSpec, TableSpec } from "../spec";
@@ -13,10 +12,10 @@ import { startWebDevServer } from "../web";
 export type Log = (line: string) => void;
 export type Stop = () => Promise<void>;
 
-/** AWS deletes expired items within a few days; locally, once at start and then hourly. */
-const EXPIRY_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
-
-/** DynamoDB on disk with the app's tables and their Time to Live. */
+/**
+ * DynamoDB on disk with the app's tables, their indexes and Time to Live, swept by the
+ * stack's clock. A change the local table can't take (its keys) fails with what to do.
+ */
 export async function startTables(
   config: LocalConfig,
   app: LocalApp,
@@ -28,34 +27,14 @@ export async function startTables(
     port: config.ports.dynamodb,
     host: config.host,
     dataDir: join(config.dataDir, "dynamodb"),
+    region: app.region,
+    accountId: app.accountId,
     authorize: dynamodbAuthorizer(iam, app.region, log),
     log,
+    now: () => clock.now(),
   });
-  const sweepers: ReturnType<typeof startExpirySweeper>[] = [];
   const apply = async (tables: TableSpec[]) => {
-    const client = localDynamoDBClient(dynamodb.endpoint, app.region);
-    try {
-      for (const table of tables) {
-        if (await createMissingTable(client, table)) log(`dynamodb: created table ${table.name}`);
-      }
-    } finally {
-      client.destroy();
-    }
-    await Promise.all(sweepers.splice(0).map((sweeper) => sweeper.stop()));
-    for (const table of tables) {
-      if (!table.timeToLive) continue;
-      sweepers.push(
-        startExpirySweeper({
-          endpoint: dynamodb.endpoint,
-          region: app.region,
-          tableName: table.name,
-          attribute: table.timeToLive.attributeName,
-          intervalMs: EXPIRY_SWEEP_INTERVAL_MS,
-          now: () => clock.now(),
-          log,
-        }),
-      );
-    }
+    for (const line of tableChangeLines(await dynamodb.applyTables(tables))) log(line);
   };
   try {
     await apply(app.tables);
@@ -63,15 +42,7 @@ export async function startTables(
     await dynamodb.stop();
     throw error;
   }
-  return {
-    endpoint: dynamodb.endpoint,
-    apply,
-    stop: async () => {
-      // The sweepers stop before the emulator they scan.
-      await Promise.all(sweepers.splice(0).map((sweeper) => sweeper.stop()));
-      await dynamodb.stop();
-    },
-  };
+  return { endpoint: dynamodb.endpoint, apply, stop: dynamodb.stop };
 }
 
 /** The AWS endpoints a function's SDK clients reach, as `AWS_ENDPOINT_URL_*` variables. */
