@@ -21,6 +21,14 @@ export interface FunctionError {
 
 export type InvokeResult = { ok: true; payload: unknown } | { ok: false; error: FunctionError };
 
+/** Who invokes a function on another service's behalf, for its resource-based policy. */
+export interface InvokeCaller {
+  /** e.g. `apigateway.amazonaws.com`. */
+  principal: string;
+  /** The calling resource, e.g. the execute-api ARN of the request. */
+  sourceArn: string;
+}
+
 interface WorkerReply {
   id: string;
   result?: unknown;
@@ -240,7 +248,7 @@ export interface LambdaService {
   built(): Promise<void>;
   /** Loads (or replaces) the functions the service runs. */
   deploy(functions: Record<string, LocalFunction>): Promise<void>;
-  invoke(name: string, event: unknown): Promise<InvokeResult>;
+  invoke(name: string, event: unknown, caller?: InvokeCaller): Promise<InvokeResult>;
   stop(): Promise<void>;
 }
 

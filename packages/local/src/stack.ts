@@ -24,7 +24,7 @@ import {
   startDynamoDB,
   startExpirySweeper,
 } from "./dynamodb";
-import { startGateway } from "./gateway";
+import { startHttpApi } from "./gateway/index";
 import { cognitoGate, dynamodbAuthorizer, LOCAL_ACCOUNT_ID, LocalIam } from "./iam";
 import { type LocalFunction, startLambda } from "./lambda";
 import { Mailbox, startMailboxServer } from "./mailbox";
@@ -219,25 +219,41 @@ export async function startLocalStack(
     });
     stops.push(control.stop);
 
-    const gateway = await startGateway({
+    // wired from the planner later
+    const gateway = await startHttpApi({
+      api: {
+        id: "local",
+        name: "Api",
+        origin: { component: "sst:aws:ApiGatewayV2", name: "Api" },
+        deployedUrl: `https://local.execute-api.${config.region}.amazonaws.com`,
+        cors: {
+          allowOrigins: [...devOrigins, `http://localhost:${config.ports.web}`],
+          allowMethods: corsAllowMethods,
+          allowHeaders: corsAllowHeaders,
+          exposeHeaders: [],
+          maxAgeSeconds: 3600,
+          allowCredentials: false,
+        },
+        routes: apiRoutes.map((route) => ({
+          routeKey: `${route.method} ${route.path}`,
+          functionName: localFunctionName(route),
+          payloadFormatVersion: "2.0",
+          authorizer: {
+            name: "UserPool",
+            issuer: cognito.issuer,
+            audiences: [cognito.userPoolClientId],
+            identitySources: ["$request.header.Authorization"],
+          },
+        })),
+      },
       port: config.ports.api,
       host,
-      routes: apiRoutes,
-      functionFor: localFunctionName,
+      region: config.region,
+      accountId: LOCAL_ACCOUNT_ID,
       lambda,
-      jwt: {
-        issuer: cognito.issuer,
-        jwksUrl: cognito.jwksUrl,
-        audiences: [cognito.userPoolClientId],
-      },
+      jwksUrl: (issuer) => (issuer === cognito.issuer ? cognito.jwksUrl : undefined),
       now: () => clock.now(),
       log,
-      cors: {
-        allowOrigins: [...devOrigins, `http://localhost:${config.ports.web}`],
-        allowMethods: corsAllowMethods,
-        allowHeaders: corsAllowHeaders,
-        maxAgeSeconds: 3600,
-      },
     });
     stops.push(gateway.stop);
 
