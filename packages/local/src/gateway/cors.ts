@@ -62,13 +62,8 @@ export function preflightHeaders(cors: Cors, origin: string | undefined): Record
   };
 }
 
-/** The integration's own headers minus its CORS headers, which API Gateway ignores. */
-export function withoutCorsHeaders(
-  cors: Cors | undefined,
-  headers: Record<string, unknown>,
-): Record<string, unknown> {
+/** The integration's own headers minus its CORS headers, which API Gateway then ignores. */
+export function withoutCors<T>(cors: Cors | undefined, headers: Map<string, T>): Map<string, T> {
   if (!cors) return headers;
-  return Object.fromEntries(
-    Object.entries(headers).filter(([name]) => !name.toLowerCase().startsWith("access-control-")),
-  );
+  return new Map([...headers].filter(([name]) => !name.startsWith("access-control-")));
 }

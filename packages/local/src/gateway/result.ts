@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { type Cors, withoutCorsHeaders } from "./cors";
+import { type Cors, withoutCors } from "./cors";
 
 /**
  * How API Gateway turns a function's result into the client's response
@@ -35,6 +35,28 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 const validStatus = (status: unknown): status is number =>
   Number.isInteger(status) && (status as number) >= 100 && (status as number) <= 599;
 
+/**
+ * A result's headers by lower-cased name. Both fields merge into one list per name, a value
+ * given in both only once (REST API's documented rule, which 1.0 results follow:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html).
+ */
+function mergedHeaders(
+  single: Record<string, unknown>,
+  multi: Record<string, unknown>,
+): Map<string, string[]> {
+  const merged = new Map<string, string[]>();
+  const add = (name: string, value: unknown) => {
+    const values = merged.get(name.toLowerCase()) ?? [];
+    if (!values.includes(String(value))) values.push(String(value));
+    merged.set(name.toLowerCase(), values);
+  };
+  for (const [name, values] of Object.entries(multi)) {
+    for (const value of Array.isArray(values) ? values : [values]) add(name, value);
+  }
+  for (const [name, value] of Object.entries(single)) add(name, value);
+  return merged;
+}
+
 function writeStructured(
   response: ServerResponse,
   result: StructuredResult,
@@ -43,16 +65,15 @@ function writeStructured(
   corsHeaders: Record<string, string>,
 ) {
   if (!validStatus(result.statusCode)) return internalError(response, corsHeaders);
-  const headers: OutgoingHttpHeaders = { ...corsHeaders };
   // 1.0 results may also list multiValueHeaders; 2.0 results have cookies instead.
-  const multiValue = version === "1.0" && isRecord(result.multiValueHeaders);
-  const own = withoutCorsHeaders(cors, {
-    ...(multiValue ? result.multiValueHeaders : {}),
-    ...(isRecord(result.headers) ? result.headers : {}),
-  });
-  for (const [name, value] of Object.entries(own)) {
-    headers[name] = Array.isArray(value) ? value.map(String) : String(value);
-  }
+  const own = mergedHeaders(
+    isRecord(result.headers) ? result.headers : {},
+    version === "1.0" && isRecord(result.multiValueHeaders) ? result.multiValueHeaders : {},
+  );
+  const headers: OutgoingHttpHeaders = {
+    ...corsHeaders,
+    ...Object.fromEntries(withoutCors(cors, own)),
+  };
   if (version === "2.0" && Array.isArray(result.cookies) && result.cookies.length) {
     headers["set-cookie"] = result.cookies.map(String);
   }
