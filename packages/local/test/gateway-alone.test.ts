@@ -192,7 +192,7 @@ describe("the event a function receives (payload format 2.0)", () => {
     await new Promise<void>((resolve, reject) => {
       httpRequest(
         `${gateway.url}/me`,
-        { headers: { authorization: token, cookie: ["a=1; b=2", "c=3"] } },
+        { headers: { authorization: token, cookie: ["a=1; b=2;", "c=3"] } },
         (response) => response.resume().on("end", resolve),
       )
         .on("error", reject)
@@ -239,6 +239,13 @@ describe("how the function's result reaches the client", () => {
     };
     const response = await call("/me");
     expect(Buffer.from(await response.arrayBuffer())).toEqual(bytes);
+  });
+
+  it("the statuses 200 to 599 pass through", async () => {
+    for (const statusCode of [200, 599]) {
+      lambda.answer = { ok: true, payload: { statusCode } };
+      expect((await call("/me")).status).toBe(statusCode);
+    }
   });
 
   it("a result without a body has an empty body", async () => {
@@ -292,6 +299,8 @@ describe("how the function's result reaches the client", () => {
 
   it.each([
     ["a status that is no HTTP status", { statusCode: 1000 }],
+    ["a status past 599", { statusCode: 600 }],
+    ["a status below 100", { statusCode: 99 }],
     ["a status that is not a number", { statusCode: "200" }],
     ["a header value HTTP cannot carry", { statusCode: 200, headers: { "x-bad": "a\nb" } }],
   ])("%s is a bare 500 (a malformed response)", async (_, payload) => {

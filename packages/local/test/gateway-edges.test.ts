@@ -243,8 +243,13 @@ describe("authorization scopes (a route that lists authorizationScopes)", () => 
       "openid",
       "admin/write",
     ]);
-    expect((await admin({ ...validClaims, scp: ["admin/read"] })).status).toBe(200);
+    expect((await admin({ ...validClaims, scp: [7, "admin/read"] })).status).toBe(200);
     expect(lambda.last().event.requestContext.authorizer?.jwt.scopes).toEqual(["admin/read"]);
+    expect((await admin({ ...validClaims, scope: " openid  admin/read" })).status).toBe(200);
+    expect(lambda.last().event.requestContext.authorizer?.jwt.scopes).toEqual([
+      "openid",
+      "admin/read",
+    ]);
   });
 
   it("checks the token first: an invalid token is a 401 even with the right scope", async () => {
@@ -277,6 +282,19 @@ describe("two Authorization header lines", () => {
     expect(status).toBe(401);
     expect(reason).toContain('error_description="the token could not be verified"');
     expect(invocations).toEqual([]);
+  });
+
+  it("are joined with the comma in between: a token split across two lines is not rejoined", async () => {
+    const token = await keys.sign(validClaims);
+    const half = Math.floor(token.length / 2);
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const request = httpRequest(`${gateway.url}/me`, (response) =>
+        response.resume().on("end", () => resolve(response.statusCode)),
+      );
+      request.setHeader("authorization", [token.slice(0, half), token.slice(half)]);
+      request.on("error", reject).end();
+    });
+    expect(status).toBe(401);
   });
 });
 

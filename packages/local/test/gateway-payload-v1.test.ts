@@ -111,12 +111,24 @@ describe("payload format 1.0", () => {
     });
   });
 
-  it("a 1.0 result without a valid statusCode is a bare 500", async () => {
-    const gateway = await start(apiSpec([route("GET /v1", { payloadFormatVersion: "1.0" })]));
-    for (const payload of ["text", { body: "no status" }, [1]]) {
+  it("a 1.0 result without a valid statusCode is a bare 500, with the CORS headers of any answer", async () => {
+    const origin = "https://app.example";
+    const gateway = await start(
+      apiSpec([route("GET /v1", { payloadFormatVersion: "1.0" })], {
+        cors: {
+          allowOrigins: [origin],
+          allowMethods: ["GET"],
+          allowHeaders: [],
+          exposeHeaders: [],
+          allowCredentials: false,
+        },
+      }),
+    );
+    for (const payload of ["text", { body: "no status" }, [1], null]) {
       lambda.answer = { ok: true, payload };
-      const response = await fetch(`${gateway.url}/v1`);
+      const response = await fetch(`${gateway.url}/v1`, { headers: { origin } });
       expect(response.status).toBe(500);
+      expect(response.headers.get("access-control-allow-origin")).toBe(origin);
       expect(await response.json()).toEqual({ message: "Internal Server Error" });
     }
   });
@@ -126,17 +138,20 @@ describe("payload format 1.0, repeated values and bodies", () => {
   it("keeps the last of a repeated header in headers and every line in multiValueHeaders", async () => {
     const gateway = await start(apiSpec([route("GET /h", { payloadFormatVersion: "1.0" })]));
     await new Promise<void>((resolve, reject) => {
-      httpRequest(`${gateway.url}/h?q=1`, { headers: { "x-many": ["a", "b"] } }, (response) =>
-        response.resume().on("end", resolve),
-      )
-        .on("error", reject)
-        .end();
+      const request = httpRequest(
+        `${gateway.url}/h?q=1`,
+        { headers: { "x-many": ["a", "b"] } },
+        (response) => response.resume().on("end", resolve),
+      );
+      request.setHeader("user-agent", ["one", "two"]);
+      request.on("error", reject).end();
     });
     expect(lambda.last().event).toMatchObject({
       headers: { "x-many": "b" },
       multiValueHeaders: { "x-many": ["a", "b"] },
       queryStringParameters: { q: "1" },
       multiValueQueryStringParameters: { q: ["1"] },
+      requestContext: { identity: { userAgent: "one,two" } },
     });
   });
 
@@ -163,12 +178,13 @@ describe("payload format 1.0, repeated values and bodies", () => {
         statusCode: 200,
         cookies: ["a=1"],
         headers: { "X-H": "single", "x-same": "1" },
-        multiValueHeaders: { "x-h": ["multi"], "x-same": ["1", "2"] },
+        multiValueHeaders: { "x-h": ["multi"], "x-same": ["1", "2"], "x-lone": "v" },
       },
     };
     const response = await fetch(`${gateway.url}/c`);
     expect(response.headers.getSetCookie()).toEqual([]);
     expect(response.headers.get("x-h")).toBe("multi, single");
     expect(response.headers.get("x-same")).toBe("1, 2");
+    expect(response.headers.get("x-lone")).toBe("v");
   });
 });
