@@ -211,6 +211,16 @@ describe("CORS settings", () => {
     expect(lambda.last().event.routeKey).toBe("OPTIONS /o");
   });
 
+  it("an OPTIONS route takes the preflights for its path", async () => {
+    const gateway = await start(apiSpec([route("OPTIONS /o")], { cors: cors([WEB_ORIGIN]) }));
+    const preflight = await fetch(`${gateway.url}/o`, {
+      method: "OPTIONS",
+      headers: { origin: WEB_ORIGIN, "access-control-request-method": "GET" },
+    });
+    expect(preflight.status).toBe(200);
+    expect(lambda.last().event.routeKey).toBe("OPTIONS /o");
+  });
+
   it("without a CORS configuration the function's own CORS headers reach the client", async () => {
     lambda.answer = {
       ok: true,
