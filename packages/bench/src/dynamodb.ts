@@ -15,9 +15,9 @@ import { type Summary, summarize } from "./stats";
 
 /** dynalite's own HTTP server, as the local stack ran it before its front served transactions. */
 async function plainDynalite(dataDir: string) {
-  const dynalite = createRequire(import.meta.resolve("@userprofile/local/testing"))(
-    "dynalite",
-  ) as (options: object) => Server;
+  const dynalite = createRequire(import.meta.resolve("@userprofile/local/testing"))("dynalite") as (
+    options: object,
+  ) => Server;
   const server = dynalite({ path: dataDir, createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -233,6 +233,11 @@ export interface HttpRouteSpec {
   authorizer?: JwtAuthorizerSpec;
   /** Scopes the token must carry one of (route `authorizationScopes`). */
   authorizationScopes?: string[];
+  /**
+   * The integration's `timeoutInMillis` (50 to 30,000; API Gateway's default, 30,000, when
+   * absent): past it the client gets 503 while the function may still run.
+   */
+  integrationTimeoutMs?: number;
 }
 
 export interface JwtAuthorizerSpec {

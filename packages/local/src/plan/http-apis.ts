@@ -86,12 +86,14 @@ export function planHttpApis(
         continue;
       }
       const scopes = strings(route.inputs.authorizationScopes);
+      const timeout = optionalNumber(integration.inputs.timeoutMilliseconds);
       routes.push({
         routeKey,
         functionName: fn.name,
         payloadFormatVersion: integration.inputs.payloadFormatVersion === "1.0" ? "1.0" : "2.0",
         ...(authorizer ? { authorizer } : {}),
         ...(scopes.length ? { authorizationScopes: scopes } : {}),
+        ...(timeout !== undefined ? { integrationTimeoutMs: timeout } : {}),
       });
     }
     apis.push({
