@@ -240,7 +240,12 @@ export interface LambdaService {
   built(): Promise<void>;
   /** Loads (or replaces) the functions the service runs. */
   deploy(functions: Record<string, LocalFunction>): Promise<void>;
-  invoke(name: string, event: unknown): Promise<InvokeResult>;
+  /** `caller`: who invokes it, for the function's resource policy (a user pool's trigger). */
+  invoke(
+    name: string,
+    event: unknown,
+    caller?: { principal: string; sourceArn?: string },
+  ): Promise<InvokeResult>;
   stop(): Promise<void>;
 }
 
@@ -277,7 +282,11 @@ export async function startLambda(options: {
     await Promise.all([...previous.values()].map((runner) => runner.stop()));
   };
 
-  const invoke = async (name: string, event: unknown): Promise<InvokeResult> => {
+  const invoke = async (
+    name: string,
+    event: unknown,
+    _caller?: { principal: string; sourceArn?: string },
+  ): Promise<InvokeResult> => {
     const runner = runners.get(name);
     if (!runner) {
       return {

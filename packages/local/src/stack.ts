@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
+import { UserPoolSettings } from "@userprofile/core/user-pool";
 import { UsersTable } from "@userprofile/core/users-table";
 import {
   type ApiRoute,
@@ -14,8 +16,8 @@ import {
   postConfirmationFunction,
 } from "@userprofile/functions/definitions";
 import { createLocalClock, type LocalClock } from "./clock";
-import { startCognito } from "./cognito/index";
-import { createTriggerFailures } from "./cognito/post-confirmation";
+import { startUserPools } from "./cognito/index";
+import { createTriggerFailures } from "./cognito/trigger-failures";
 import type { LocalConfig } from "./config";
 import { startControlServer } from "./control";
 import {
@@ -146,7 +148,7 @@ export async function startLocalStack(
         name,
         permissionsFor(options.grants?.[name] ?? grants, {
           table: `arn:aws:dynamodb:${config.region}:${LOCAL_ACCOUNT_ID}:table/${usersTable}`,
-          userPool: `arn:aws:cognito-idp:${config.region}:${LOCAL_ACCOUNT_ID}:userpool/${cognito.userPoolId}`,
+          userPool: `arn:aws:cognito-idp:${config.region}:${LOCAL_ACCOUNT_ID}:userpool/${userPoolId}`,
         }),
       );
       return {
@@ -167,13 +169,65 @@ export async function startLocalStack(
       };
     };
 
-    const cognito = await startCognito({
+    // wired from the planner later: the pool as infra/auth.ts declares it, with AWS-shaped
+    // ids derived from its name so they stay the same across restarts.
+    const stable = (seed: string, length: number, alphabet: string) =>
+      [...createHash("sha256").update(seed).digest()]
+        .slice(0, length)
+        .map((byte) => alphabet.charAt(byte % alphabet.length))
+        .join("");
+    const poolName = "userprofile-local";
+    const userPoolId = `${config.region}_${stable(poolName, 9, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")}`;
+    const userPoolClientId = stable(`${poolName}/web`, 26, "abcdefghijklmnopqrstuvwxyz0123456789");
+    const { passwordPolicy, tokenValidity } = UserPoolSettings;
+    const cognito = await startUserPools({
       port: config.ports.cognito,
       host,
       dataDir: `${config.dataDir}/cognito`,
       region: config.region,
-      lambdaEndpoint: lambda.endpoint,
-      postConfirmationFunction: POST_CONFIRMATION,
+      accountId: LOCAL_ACCOUNT_ID,
+      pools: [
+        {
+          id: userPoolId,
+          arn: `arn:aws:cognito-idp:${config.region}:${LOCAL_ACCOUNT_ID}:userpool/${userPoolId}`,
+          name: poolName,
+          origin: { component: "sst:aws:CognitoUserPool", name: "Auth" },
+          usernameAttributes: [...UserPoolSettings.usernameAttributes],
+          aliasAttributes: [],
+          usernameCaseSensitive: false,
+          autoVerifiedAttributes: ["email"],
+          passwordPolicy: { ...passwordPolicy },
+          schema: [],
+          triggers: { PostConfirmation: POST_CONFIRMATION },
+          mfaConfiguration: "OFF",
+          softwareTokenMfaEnabled: false,
+          deletionProtection: "INACTIVE",
+          userPoolTier: "LITE",
+          accountRecovery: [{ name: "verified_email", priority: 1 }],
+          email: { sendingAccount: "COGNITO_DEFAULT" },
+          attributesRequireVerificationBeforeUpdate: [],
+          allowAdminCreateUserOnly: false,
+          clients: [
+            {
+              id: userPoolClientId,
+              name: "web",
+              origin: { component: "sst:aws:CognitoUserPoolClient", name: "WebClient" },
+              explicitAuthFlows: [...UserPoolSettings.webClientAuthFlows],
+              preventUserExistenceErrors: "ENABLED",
+              enableTokenRevocation: true,
+              accessTokenValidity: tokenValidity.accessTokenMinutes,
+              idTokenValidity: tokenValidity.idTokenMinutes,
+              refreshTokenValidity: tokenValidity.refreshTokenDays,
+              tokenValidityUnits: {
+                accessToken: "minutes",
+                idToken: "minutes",
+                refreshToken: "days",
+              },
+            },
+          ],
+        },
+      ],
+      invoke: (name, event, caller) => lambda.invoke(name, event, caller),
       mailbox,
       log,
       clock,
@@ -198,7 +252,7 @@ export async function startLocalStack(
         timeoutMs: apiFunctionDefaults.timeoutSeconds * 1000,
         environment: environment(name, route.grants, {
           UsersTable: { name: usersTable },
-          UserPool: { id: cognito.userPoolId },
+          UserPool: { id: userPoolId },
         }),
       };
     }
@@ -226,9 +280,9 @@ export async function startLocalStack(
       functionFor: localFunctionName,
       lambda,
       jwt: {
-        issuer: cognito.issuer,
-        jwksUrl: cognito.jwksUrl,
-        audiences: [cognito.userPoolClientId],
+        issuer: cognito.issuer(userPoolId),
+        jwksUrl: cognito.jwksUrl(userPoolId),
+        audiences: [userPoolClientId],
       },
       now: () => clock.now(),
       log,
@@ -250,8 +304,8 @@ export async function startLocalStack(
         vite,
         environment: {
           VITE_REGION: config.region,
-          VITE_USER_POOL_ID: cognito.userPoolId,
-          VITE_USER_POOL_CLIENT_ID: cognito.userPoolClientId,
+          VITE_USER_POOL_ID: userPoolId,
+          VITE_USER_POOL_CLIENT_ID: userPoolClientId,
           VITE_API_URL: gateway.url,
           VITE_COGNITO_ENDPOINT: cognito.endpoint,
           VITE_MAILBOX_URL: mailboxServer.url,
@@ -265,8 +319,8 @@ export async function startLocalStack(
     const outputs: LocalOutputs = {
       pid: process.pid,
       region: config.region,
-      userPoolId: cognito.userPoolId,
-      userPoolClientId: cognito.userPoolClientId,
+      userPoolId,
+      userPoolClientId,
       cognitoEndpoint: cognito.endpoint,
       dynamodbEndpoint: dynamodb.endpoint,
       usersTable,
