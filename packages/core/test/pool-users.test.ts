@@ -4,7 +4,7 @@ import {
   AdminDeleteUserCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// The user-pool emulator the local stack runs (cognito-local, paging as Cognito does).
+// The user-pool emulator the local stack runs (paging as Cognito does).
 import { type Harness, startHarness } from "../../local/test/cognito-harness";
 import { PoolUsers } from "../src/pool-users";
 

@@ -38,7 +38,9 @@ export class Store {
   }
 
   async get<T>(storeKey: string): Promise<T | undefined> {
-    return (await this.db.get(storeKey)) as T | undefined;
+    // classic-level's getMany reads one key several times faster than its get.
+    const [value] = await this.db.getMany([storeKey]);
+    return value as T | undefined;
   }
 
   async getMany<T>(keys: string[]): Promise<(T | undefined)[]> {
