@@ -168,6 +168,36 @@ describe("what an app client may write", () => {
   });
 });
 
+describe("required attributes", () => {
+  it("a new user must have every required attribute of the schema", async () => {
+    const strict = await startHarness({
+      spec: (spec) => ({
+        ...spec,
+        schema: [
+          {
+            name: "given_name",
+            dataType: "String",
+            mutable: true,
+            required: true,
+            developerOnly: false,
+          },
+        ],
+      }),
+    });
+    try {
+      expect(await failure(signUp(strict, uniqueEmail("nameless")))).toEqual({
+        name: "InvalidParameterException",
+        message: "Attributes did not conform to the schema: given_name: The attribute is required",
+      });
+      expect(
+        (await signUp(strict, uniqueEmail("named"), { given_name: "Ada" })).UserSub,
+      ).toBeTruthy();
+    } finally {
+      await strict.stop();
+    }
+  });
+});
+
 describe("what an administrator may write", () => {
   it("email_verified, and custom attributes of the schema; never sub or attributes outside it", async () => {
     const email = uniqueEmail("admin-attrs");

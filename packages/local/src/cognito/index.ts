@@ -23,7 +23,7 @@ import { issuerOf } from "./tokens";
 import type { TriggerFailures } from "./trigger-failures";
 
 export type { InvokeFunction, TriggerCaller } from "./context";
-export { SUPPORTED_TRIGGERS, unsupportedTriggers } from "./triggers";
+export { SUPPORTED_TRIGGERS, unsupportedFeatures, unsupportedTriggers } from "./support";
 
 export interface UserPoolsOptions {
   /** 0 picks a free port. */

@@ -241,6 +241,16 @@ export class Pool {
     return this.store.put(key(this.id, "g", group.GroupName), group);
   }
 
+  /** Removes a group and every membership in it. */
+  async deleteGroup(name: string) {
+    const operations: StoreOperation[] = [{ type: "del", key: key(this.id, "g", name) }];
+    for await (const [member] of this.store.entries(key(this.id, "gm", name))) {
+      operations.push({ type: "del", key: key(this.id, "gm", name, member) });
+      operations.push({ type: "del", key: key(this.id, "ug", member, name) });
+    }
+    await this.store.batch(operations);
+  }
+
   async groups(): Promise<Group[]> {
     const groups: Group[] = [];
     for await (const [, group] of this.store.entries<Group>(key(this.id, "g"))) groups.push(group);

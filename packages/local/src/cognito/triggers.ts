@@ -1,19 +1,8 @@
-import type { CognitoTrigger } from "../spec";
 import type { Services } from "./context";
 import { CognitoError } from "./errors";
 import type { Pool } from "./pool";
+import type { SupportedTrigger } from "./support";
 import { INJECTED_FAILURE_MESSAGE } from "./trigger-failures";
-
-/** The triggers this emulator runs; the planner refuses a pool that declares any other. */
-export const SUPPORTED_TRIGGERS = ["PreSignUp", "PostConfirmation", "PreTokenGeneration"] as const;
-export type SupportedTrigger = (typeof SUPPORTED_TRIGGERS)[number];
-
-/** Declared triggers this emulator does not run, for the planner's refusal. */
-export function unsupportedTriggers(triggers: Partial<Record<CognitoTrigger, string>>) {
-  return (Object.keys(triggers) as CognitoTrigger[]).filter(
-    (trigger) => !(SUPPORTED_TRIGGERS as readonly string[]).includes(trigger),
-  );
-}
 
 /** Cognito waits for a trigger, then tries again: three attempts in all. */
 const ATTEMPTS = 3;

@@ -28,7 +28,7 @@ function temporaryPassword(pool: Pool) {
   const pick = (set: string) => set.charAt(randomInt(set.length));
   const base = [pick(letters.toUpperCase()), pick(letters), pick("23456789"), pick("!#%&*+-=?")];
   while (base.length < Math.max(pool.spec.passwordPolicy.minimumLength, 12))
-    base.push(pick(letters + "23456789"));
+    base.push(pick(`${letters}23456789`));
   return base.join("");
 }
 

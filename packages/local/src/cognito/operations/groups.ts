@@ -56,6 +56,14 @@ export const groupOperations = {
     };
   },
 
+  async DeleteGroup(services: Services, req: Request) {
+    const pool = services.pools.pool(req.UserPoolId);
+    const name = requiredString(req, "GroupName", "groupName");
+    if (!(await pool.getGroup(name))) throw groupNotFound();
+    await pool.deleteGroup(name);
+    return {};
+  },
+
   async AdminAddUserToGroup(services: Services, req: Request) {
     const { pool, user } = await member(services, req);
     const name = requiredString(req, "GroupName", "groupName");
