@@ -61,9 +61,10 @@ export async function poolScale(
   samples: number,
   parallel = 16,
 ): Promise<PoolScale> {
-  // A few unmeasured rounds, so the trigger's bundle and the SDK clients are warm.
-  await measure(h, 0, 3);
-  let users = 3;
+  // Unmeasured rounds first, so the trigger's worker, the SDK clients and the JIT are warm.
+  const warmup = 10;
+  await measure(h, 0, warmup);
+  let users = warmup;
   const levels = [await measure(h, users, samples)];
   users += samples;
   const seeding: PoolScale["seeding"] = [];

@@ -136,19 +136,28 @@ export class Pool {
     return this.exclusive(this.id, task);
   }
 
-  private async changes(before: StoredUser | undefined, after: StoredUser | undefined) {
-    const operations: StoreOperation[] = [];
-    const owner = this.userKey((after ?? before)?.username ?? "");
+  /** The index entries a change adds and removes. */
+  private indexDiff(before: StoredUser | undefined, after: StoredUser | undefined) {
     const old = new Set(before ? this.indexed(before).map(([a, v]) => this.indexKey(a, v)) : []);
-    const next = after ? this.indexed(after) : [];
-    for (const [attribute, value] of next) {
+    const added: [LookupAttribute, string][] = [];
+    for (const [attribute, value] of after ? this.indexed(after) : []) {
       const indexKey = this.indexKey(attribute, value);
-      if (old.delete(indexKey)) continue;
-      const holder = await this.store.get<string>(indexKey);
+      if (!old.delete(indexKey)) added.push([attribute, indexKey]);
+    }
+    return { added, removed: [...old] };
+  }
+
+  private async changes(before: StoredUser | undefined, after: StoredUser | undefined) {
+    const owner = this.userKey((after ?? before)?.username ?? "");
+    const { added, removed } = this.indexDiff(before, after);
+    const holders = await this.store.getMany<string>(added.map(([, indexKey]) => indexKey));
+    const operations: StoreOperation[] = [];
+    added.forEach(([attribute, indexKey], i) => {
+      const holder = holders[i];
       if (holder !== undefined && holder !== owner) throw new IndexConflict(attribute);
       operations.push({ type: "put", key: indexKey, value: owner });
-    }
-    for (const stale of old) operations.push({ type: "del", key: stale });
+    });
+    for (const stale of removed) operations.push({ type: "del", key: stale });
     if (after) operations.push({ type: "put", key: owner, value: after });
     else operations.push({ type: "del", key: owner });
     return operations;
@@ -167,6 +176,11 @@ export class Pool {
 
   /** Replaces a stored user (same username), moving its index entries in the same batch. */
   save(before: StoredUser, after: StoredUser): Promise<void> {
+    const { added, removed } = this.indexDiff(before, after);
+    // Changes to one user are already serial (operations/shared.ts); only index moves race others.
+    if (added.length === 0 && removed.length === 0) {
+      return this.store.put(this.userKey(after.username), after);
+    }
     return this.locked(async () => {
       await this.store.batch(await this.changes(before, after));
     });

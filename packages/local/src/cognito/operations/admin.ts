@@ -125,7 +125,8 @@ export const adminOperations = {
   },
 
   async AdminConfirmSignUp(services: Services, req: Request) {
-    const { pool, name } = await adminUser(services, req);
+    const pool = services.pools.pool(req.UserPoolId);
+    const name = username(req);
     return serialUser(pool, name, async () => {
       const user = await pool.findUser(name);
       if (!user) throw userNotFound();

@@ -1,5 +1,5 @@
 import { attributeRecord, checkRequired, checkWrite } from "../attributes";
-import { checkCode, codeMismatch, emailDelivery } from "../codes";
+import { checkCode, codeMismatch, delivery, emailDelivery, newCode, withNewCode } from "../codes";
 import { nowMs, type Services } from "../context";
 import { invalidParameter, notAuthorized, userNotFound } from "../errors";
 import {
@@ -100,9 +100,12 @@ export const signUpOperations = {
       modifiedAt: now,
       password: storedPassword(pool, identity.username, req.Password as string, now),
     };
+    const destination = outcome.autoConfirmUser ? undefined : codeDestination(pool, user);
+    const code = destination ? newCode() : undefined;
+    const stored = code ? withNewCode(user, "signup", code, now) : user;
     return serialUser(pool, name, async () => {
       try {
-        await pool.create(user);
+        await pool.create(stored);
       } catch (error) {
         throw existsError(error, true);
       }
@@ -118,10 +121,9 @@ export const signUpOperations = {
         );
         return result;
       }
-      const destination = codeDestination(pool, user);
-      if (!destination) return result;
-      const sent = await sendCode(services, pool, user, "signup", destination, "signup");
-      return { ...result, CodeDeliveryDetails: sent.details };
+      if (!destination || !code) return result;
+      services.mailbox.record({ to: destination.value, kind: "signup", code });
+      return { ...result, CodeDeliveryDetails: delivery(destination.attribute, destination.value) };
     });
   },
 
