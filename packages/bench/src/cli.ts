@@ -237,8 +237,8 @@ const budgets = [
         deterministic: false,
       },
       {
-        budget: `SRP sign-in at ${at} users ≤ 1.5× the empty pool's p50`,
-        achieved: largest.signInMs.median / empty.signInMs.median,
+        budget: `SRP sign-in (the pool's two calls) at ${at} users ≤ 1.5× the empty pool's p50`,
+        achieved: largest.poolSignInMs.median / empty.poolSignInMs.median,
         limit: 1.5,
         unit: "×",
         deterministic: false,
@@ -459,14 +459,27 @@ table(
 );
 table(
   `5d. The user pool at scale, public API only (ConfirmSignUp incl. trigger; Amplify SRP signIn): p50 / p95, ${settings.scaleSamples} of each per level`,
-  ["users in the pool", "ConfirmSignUp", "vs empty", "SRP sign-in", "vs empty"],
-  scale.levels.map((level) => [
-    level.users.toLocaleString("en-US"),
-    pp(level.confirmMs),
-    ratio(level.confirmMs.median, scale.levels[0]?.confirmMs.median ?? Number.NaN),
-    pp(level.signInMs),
-    ratio(level.signInMs.median, scale.levels[0]?.signInMs.median ?? Number.NaN),
-  ]),
+  [
+    "users in the pool",
+    "ConfirmSignUp",
+    "vs empty",
+    "SRP sign-in, the pool's calls",
+    "vs empty",
+    "Amplify signIn (client math too)",
+    "vs empty",
+  ],
+  scale.levels.map((level) => {
+    const empty = scale.levels[0];
+    return [
+      level.users.toLocaleString("en-US"),
+      pp(level.confirmMs),
+      ratio(level.confirmMs.median, empty?.confirmMs.median ?? Number.NaN),
+      pp(level.poolSignInMs),
+      ratio(level.poolSignInMs.median, empty?.poolSignInMs.median ?? Number.NaN),
+      pp(level.signInMs),
+      ratio(level.signInMs.median, empty?.signInMs.median ?? Number.NaN),
+    ];
+  }),
 );
 say(
   `   seeding (SignUp + AdminConfirmSignUp, ${scale.parallel} at a time): ${scale.seeding
