@@ -4,12 +4,13 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { configureAmplifyInNode } from "@userprofile/local/amplify-node";
 import { modPow, poolName, srpGroup } from "@userprofile/local/cognito/srp";
 import { passwordClaim } from "./srp";
 import { benchEmail, confirm, PASSWORD, type StackHandle, signUp, srpSignIn } from "./stack";
 import { type Summary, summarize } from "./stats";
 
-export interface PoolLevel {
+export interface PoolTimes {
   /** Users in the pool when measured. */
   users: number;
   /** ConfirmSignUp with the emailed code, the Post confirmation trigger included. */
@@ -18,6 +19,11 @@ export interface PoolLevel {
   signInMs: Summary;
   /** The same two calls with the client's math left out of the timing: the pool's share. */
   poolSignInMs: Summary;
+}
+
+/** One level: the seeded pool, and an empty pool measured in the same rounds, alternately. */
+export interface PoolLevel extends PoolTimes {
+  empty: PoolTimes;
 }
 
 export interface PoolScale {
@@ -86,45 +92,69 @@ async function poolSideSignIn(h: StackHandle, email: string) {
   return elapsed;
 }
 
-/** One user after another: sign up, confirm with the code, sign in with SRP twice (all timed). */
-async function measure(h: StackHandle, users: number, samples: number): Promise<PoolLevel> {
-  const confirms: number[] = [];
-  const signIns: number[] = [];
-  const poolSignIns: number[] = [];
+/** One sample: sign up, confirm with the code, sign in with SRP twice (all timed). */
+async function sample(
+  h: StackHandle,
+  into: { confirm: number[]; signIn: number[]; pool: number[] },
+) {
+  configureAmplifyInNode(h.stack.outputs);
+  const email = benchEmail("scale");
+  await signUp(h, email);
+  into.confirm.push(await confirm(h, email));
+  const started = performance.now();
+  await srpSignIn(email);
+  into.signIn.push(performance.now() - started);
+  into.pool.push(await poolSideSignIn(h, email));
+}
+
+const times = (users: number, t: { confirm: number[]; signIn: number[]; pool: number[] }) => ({
+  users,
+  confirmMs: summarize(t.confirm),
+  signInMs: summarize(t.signIn),
+  poolSignInMs: summarize(t.pool),
+});
+
+/**
+ * Samples on the seeded pool and on an empty one, alternating, so that the
+ * machine's load (shared, here) weighs on both alike.
+ */
+async function measure(
+  seeded: StackHandle,
+  users: number,
+  empty: StackHandle,
+  emptyUsers: number,
+  samples: number,
+): Promise<PoolLevel> {
+  const a = { confirm: [], signIn: [], pool: [] };
+  const b = { confirm: [], signIn: [], pool: [] };
   for (let i = 0; i < samples; i++) {
-    const email = benchEmail("scale");
-    await signUp(h, email);
-    confirms.push(await confirm(h, email));
-    const started = performance.now();
-    await srpSignIn(email);
-    signIns.push(performance.now() - started);
-    poolSignIns.push(await poolSideSignIn(h, email));
+    await sample(seeded, a);
+    await sample(empty, b);
   }
-  return {
-    users,
-    confirmMs: summarize(confirms),
-    signInMs: summarize(signIns),
-    poolSignInMs: summarize(poolSignIns),
-  };
+  return { ...times(users, a), empty: times(emptyUsers, b) };
 }
 
 /**
- * The user pool at growing sizes, through its public API only: an empty
- * pool, then seeded to each size in `sizes`, measuring ConfirmSignUp and an
- * SRP sign-in at each level. The measuring users count towards the next level.
+ * The user pool at growing sizes, through its public API only: a pool (in
+ * its own local stack) seeded to each size in `sizes`, measuring
+ * ConfirmSignUp and an SRP sign-in at each level beside a pool that stays
+ * (nearly) empty. The measuring users count towards the next level.
  */
 export async function poolScale(
   h: StackHandle,
+  empty: StackHandle,
   sizes: number[],
   samples: number,
   parallel = 16,
 ): Promise<PoolScale> {
-  // Unmeasured rounds first, so the trigger's worker, the SDK clients and the JIT are warm.
+  // Unmeasured rounds first, so the triggers' workers, the SDK clients and the JIT are warm.
   const warmup = 10;
-  await measure(h, 0, warmup);
+  await measure(h, 0, empty, 0, warmup);
   let users = warmup;
-  const levels = [await measure(h, users, samples)];
+  let emptyUsers = warmup;
+  const levels = [await measure(h, users, empty, emptyUsers, samples)];
   users += samples;
+  emptyUsers += samples;
   const seeding: PoolScale["seeding"] = [];
   for (const size of sizes) {
     const started = performance.now();
@@ -134,8 +164,9 @@ export async function poolScale(
     users = size;
     // Measured at rest, not while LevelDB still compacts the burst of writes in the background.
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    levels.push(await measure(h, users, samples));
+    levels.push(await measure(h, users, empty, emptyUsers, samples));
     users += samples;
+    emptyUsers += samples;
   }
   return { levels, seeding, parallel };
 }
