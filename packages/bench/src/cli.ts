@@ -14,6 +14,7 @@ import {
 import { costs } from "./cost";
 import { recordedResultsFile, repoRoot, resultsFile } from "./paths";
 import { poolScale } from "./pool-scale";
+import { scaleBudgets, scaleReport } from "./pool-scale-report";
 import { localStackReady } from "./ready";
 import { classifierBench, reconcileBench } from "./reconcile";
 import { srpPoolSide } from "./srp";
@@ -222,42 +223,7 @@ const budgets = [
     unit: "s",
     deterministic: false,
   },
-  ...(() => {
-    const largest = scale.levels.at(-1);
-    const seeded = scale.seeding.reduce((total, step) => total + step.seconds, 0);
-    if (!largest) return [];
-    const at = largest.users.toLocaleString("en-US");
-    return [
-      {
-        budget: `ConfirmSignUp (trigger included) at ${at} users ≤ 1.5× an empty pool's p50`,
-        achieved: largest.confirmMs.median / largest.empty.confirmMs.median,
-        limit: 1.5,
-        unit: "×",
-        deterministic: false,
-      },
-      {
-        budget: `SRP sign-in (the pool's two calls) at ${at} users ≤ 1.5× an empty pool's p50`,
-        achieved: largest.poolSignInMs.median / largest.empty.poolSignInMs.median,
-        limit: 1.5,
-        unit: "×",
-        deterministic: false,
-      },
-      {
-        budget: `Amplify SRP signIn at ${at} users ≤ 1.5× an empty pool's p50`,
-        achieved: largest.signInMs.median / largest.empty.signInMs.median,
-        limit: 1.5,
-        unit: "×",
-        deterministic: false,
-      },
-      {
-        budget: `seeding ${at} users through the public API ≤ 60 s`,
-        achieved: seeded,
-        limit: 60,
-        unit: "s",
-        deterministic: false,
-      },
-    ];
-  })(),
+  ...scaleBudgets(scale),
   {
     budget: "local SRP sign-in, pool side ≤ 20 ms p50",
     achieved: srp.first.totalMs.median,
@@ -463,35 +429,9 @@ table(
     `${ms(srp[kind].cpuMsPerSignIn)} ms`,
   ]),
 );
-table(
-  `5d. The user pool at scale, public API only: p50 / p95 of ${settings.scaleSamples} samples per level, alternating with an empty pool`,
-  [
-    "users in the pool",
-    "ConfirmSignUp (incl. trigger)",
-    "vs empty",
-    "SRP sign-in, the pool's calls",
-    "vs empty",
-    "Amplify signIn (client math too)",
-    "vs empty",
-  ],
-  scale.levels.map((level) => [
-    level.users.toLocaleString("en-US"),
-    `${pp(level.confirmMs)} (empty ${pp(level.empty.confirmMs)})`,
-    ratio(level.confirmMs.median, level.empty.confirmMs.median),
-    `${pp(level.poolSignInMs)} (empty ${pp(level.empty.poolSignInMs)})`,
-    ratio(level.poolSignInMs.median, level.empty.poolSignInMs.median),
-    `${pp(level.signInMs)} (empty ${pp(level.empty.signInMs)})`,
-    ratio(level.signInMs.median, level.empty.signInMs.median),
-  ]),
-);
-say(
-  `   seeding (SignUp + AdminConfirmSignUp, ${scale.parallel} at a time): ${scale.seeding
-    .map(
-      (s) =>
-        `${s.from.toLocaleString("en-US")}→${s.to.toLocaleString("en-US")} users ${s.seconds.toFixed(1)} s (${s.usersPerSecond.toFixed(0)}/s)`,
-    )
-    .join("; ")}; total ${scale.seeding.reduce((t, s) => t + s.seconds, 0).toFixed(1)} s`,
-);
+const scaleTable = scaleReport(scale, settings.scaleSamples);
+table(scaleTable.title, scaleTable.header, scaleTable.rows);
+say(scaleTable.note);
 const r = stackResults.reconcile;
 table(
   "5c. users:reconcile against the local stack (in-process, the command's clients)",
