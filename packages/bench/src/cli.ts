@@ -13,6 +13,8 @@ import {
 } from "./bundles";
 import { costs } from "./cost";
 import { recordedResultsFile, repoRoot, resultsFile } from "./paths";
+import { poolScale } from "./pool-scale";
+import { scaleBudgets, scaleReport } from "./pool-scale-report";
 import { localStackReady } from "./ready";
 import { classifierBench, reconcileBench } from "./reconcile";
 import { srpPoolSide } from "./srp";
@@ -34,6 +36,10 @@ const settings = {
   readyRuns: setting("READY_RUNS", 3, 1),
   srpIterations: setting("SRP_ITERATIONS", 300, 60),
   classifyUsers: setting("CLASSIFY_USERS", 1_000_000, 100_000),
+  scaleSamples: setting("SCALE_SAMPLES", 30, 10),
+  scaleSizes: (process.env.BENCH_SCALE_SIZES ?? (quick ? "100,1000" : "1000,10000"))
+    .split(",")
+    .map(Number),
 };
 
 const out = process.stdout.write.bind(process.stdout);
@@ -130,6 +136,19 @@ const stackResults = await quietly(async () => {
   }
 });
 
+step(
+  `the user pool at 0, ${settings.scaleSizes.map((n) => n.toLocaleString("en-US")).join(" and ")} users (public API only)`,
+);
+const scale = await quietly(async () => {
+  const [h, empty] = await Promise.all([startBenchStack(), startBenchStack()]);
+  try {
+    await Promise.all([h.stack.functionsBuilt(), empty.stack.functionsBuilt()]);
+    return await poolScale(h, empty, settings.scaleSizes, settings.scaleSamples);
+  } finally {
+    await Promise.all([h.stop(), empty.stop()]);
+  }
+});
+
 step(`SRP sign-in, the pool's side: ${settings.srpIterations} sign-ins`);
 const srp = srpPoolSide(settings.srpIterations);
 step(
@@ -204,6 +223,7 @@ const budgets = [
     unit: "s",
     deterministic: false,
   },
+  ...scaleBudgets(scale),
   {
     budget: "local SRP sign-in, pool side ≤ 20 ms p50",
     achieved: srp.first.totalMs.median,
@@ -232,6 +252,7 @@ const results = {
   api: stackResults.api,
   flows: stackResults.flows,
   srp,
+  poolScale: scale,
   reconcile: { ...stackResults.reconcile, classifier },
   web: { app: web, authenticator },
   ready,
@@ -408,6 +429,9 @@ table(
     `${ms(srp[kind].cpuMsPerSignIn)} ms`,
   ]),
 );
+const scaleTable = scaleReport(scale, settings.scaleSamples);
+table(scaleTable.title, scaleTable.header, scaleTable.rows);
+say(scaleTable.note);
 const r = stackResults.reconcile;
 table(
   "5c. users:reconcile against the local stack (in-process, the command's clients)",

@@ -32,6 +32,7 @@ async function timeToReady(extraEnv: Record<string, string>, script: string[]) {
     LOCAL_API_PORT: String(await freePort()),
     LOCAL_MAILBOX_PORT: String(await freePort()),
     LOCAL_WEB_PORT: String(await freePort()),
+    LOCAL_CONTROL_PORT: String(await freePort()),
     LOCAL_DATA_DIR: join(dir, "data"),
     LOCAL_OUTPUTS_FILE: outputs,
     ...extraEnv,

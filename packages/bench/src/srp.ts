@@ -14,7 +14,7 @@ const k = big(hashHex(paddedHex(N) + paddedHex(g)));
  * What Amplify's client does between the pool's challenge and its answer,
  * kept out of the timed part: the bench measures only the pool's side.
  */
-function passwordClaim(
+export function passwordClaim(
   pool: string,
   userId: string,
   password: string,

@@ -3,7 +3,6 @@ import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-// The user-pool emulator the local stack runs (cognito-local, paging as Cognito does).
 import { type Harness, startHarness } from "@userprofile/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PoolUsers } from "../src/pool-users";

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { LocalClock } from "./clock";
-import type { TriggerFailures } from "./cognito/post-confirmation";
+import type { TriggerFailures } from "./cognito/trigger-failures";
 import { close, listen, requestUrl } from "./net";
 
 /**

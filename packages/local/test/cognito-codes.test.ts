@@ -1,5 +1,3 @@
-import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import {
   AdminGetUserCommand,
   AdminUpdateUserAttributesCommand,
@@ -198,24 +196,6 @@ describe("attempt limits (5 an hour per user and purpose)", () => {
     );
     // The limit stops new codes, not the one already sent.
     await confirmForgotPassword(email, code(email, "forgot-password"));
-  });
-});
-
-describe("codes stored before they had a purpose", () => {
-  it("an unconfirmed user's old code still confirms the sign-up, and only that", async () => {
-    const email = uniqueEmail("legacy-code");
-    const { UserSub: sub } = await signUp(h, email);
-    const legacyCode = "246810";
-    const poolFile = join(h.dataDir, "db", `${h.pool.userPoolId}.json`);
-    await h.restart(async () => {
-      const pool = JSON.parse(await readFile(poolFile, "utf8"));
-      const { OneTimeCodes: _codes, CodeAttempts: _attempts, ...user } = pool.Users[sub as string];
-      pool.Users[sub as string] = { ...user, ConfirmationCode: legacyCode };
-      await writeFile(poolFile, JSON.stringify(pool));
-    });
-    expect(await failure(confirmForgotPassword(email, legacyCode))).toEqual(expired);
-    await confirmSignUp(email, legacyCode);
-    expect(await status(email)).toBe("CONFIRMED");
   });
 });
 

@@ -1,6 +1,5 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -9,11 +8,14 @@ import {
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { createLocalClock, type LocalClock } from "../src/clock";
-import { type CognitoEmulator, startCognito } from "../src/cognito/index";
-import { createTriggerFailures, type TriggerFailures } from "../src/cognito/post-confirmation";
+import { type InvokeFunction, startUserPools, type UserPools } from "../src/cognito/index";
+import { createTriggerFailures, type TriggerFailures } from "../src/cognito/trigger-failures";
+import type { InvokeResult } from "../src/lambda";
 import { Mailbox } from "../src/mailbox";
+import type { UserPoolSpec } from "../src/spec";
 
 export const REGION = "eu-west-3";
+export const ACCOUNT_ID = "000000000000";
 export const FUNCTION = "post-confirmation";
 export const PASSWORD = "Correct-Horse-9";
 
@@ -26,53 +28,112 @@ export interface TriggerEvent {
   userPoolId: string;
   userName: string;
   callerContext: { awsSdkVersion: string; clientId: string };
-  request: { userAttributes: Record<string, string>; clientMetadata?: Record<string, string> };
+  request: {
+    userAttributes: Record<string, string>;
+    clientMetadata?: Record<string, string>;
+  } & Record<string, unknown>;
   response: Record<string, unknown>;
 }
 
-/** A minimal Lambda Invoke API that runs one replaceable function. */
-export async function startLambdaStub() {
-  const invocations: { name: string; event: TriggerEvent }[] = [];
-  let handler: TriggerHandler = (event) => event;
-  const server: Server = createServer(async (request, response) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    const name = decodeURIComponent(request.url?.split("/")[3] ?? "");
-    const event = JSON.parse(Buffer.concat(chunks).toString("utf8")) as TriggerEvent;
-    invocations.push({ name, event });
-    try {
-      const result = await handler(event);
-      response.writeHead(200, { "Content-Type": "application/json" });
-      response.end(JSON.stringify(result ?? null));
-    } catch (error) {
-      response.writeHead(200, {
-        "Content-Type": "application/json",
-        "X-Amz-Function-Error": "Unhandled",
-      });
-      response.end(
-        JSON.stringify({ errorType: "Error", errorMessage: (error as Error).message, trace: [] }),
-      );
-    }
+const alphanumeric = (
+  length: number,
+  alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+) => [...randomBytes(length)].map((b) => alphabet.charAt(b % alphabet.length)).join("");
+
+/**
+ * A pool as this app's infra declares it (email as username, case-insensitive,
+ * SRP and refresh only, PreventUserExistenceErrors, token revocation), with a
+ * fresh AWS-shaped id; `change` adapts it for a test.
+ */
+export function poolSpec(
+  change: (spec: UserPoolSpec) => UserPoolSpec = (spec) => spec,
+): UserPoolSpec {
+  const id = `${REGION}_${alphanumeric(9)}`;
+  return change({
+    id,
+    arn: `arn:aws:cognito-idp:${REGION}:${ACCOUNT_ID}:userpool/${id}`,
+    name: "userprofile-local",
+    origin: { component: "sst:aws:CognitoUserPool", name: "Auth" },
+    usernameAttributes: ["email"],
+    aliasAttributes: [],
+    usernameCaseSensitive: false,
+    autoVerifiedAttributes: ["email"],
+    passwordPolicy: {
+      minimumLength: 8,
+      requireLowercase: true,
+      requireUppercase: true,
+      requireNumbers: true,
+      requireSymbols: true,
+      temporaryPasswordValidityDays: 7,
+    },
+    schema: [],
+    triggers: { PostConfirmation: FUNCTION },
+    mfaConfiguration: "OFF",
+    softwareTokenMfaEnabled: false,
+    deletionProtection: "INACTIVE",
+    userPoolTier: "LITE",
+    accountRecovery: [{ name: "verified_email", priority: 1 }],
+    email: { sendingAccount: "COGNITO_DEFAULT" },
+    attributesRequireVerificationBeforeUpdate: [],
+    allowAdminCreateUserOnly: false,
+    clients: [
+      {
+        id: alphanumeric(26, "abcdefghijklmnopqrstuvwxyz0123456789"),
+        name: "web",
+        origin: { component: "sst:aws:CognitoUserPoolClient", name: "WebClient" },
+        explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        preventUserExistenceErrors: "ENABLED",
+        enableTokenRevocation: true,
+        accessTokenValidity: 60,
+        idTokenValidity: 60,
+        refreshTokenValidity: 30,
+        tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+      },
+    ],
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+}
+
+/** The pools' in-process Lambda: one replaceable handler, every invocation recorded. */
+export function lambdaStub() {
+  const invocations: {
+    name: string;
+    event: TriggerEvent;
+    caller: Parameters<InvokeFunction>[2];
+  }[] = [];
+  let handler: TriggerHandler = (event) => event;
+  const invoke: InvokeFunction = async (name, event, caller) => {
+    invocations.push({ name, event: structuredClone(event) as TriggerEvent, caller });
+    try {
+      const result = await handler(structuredClone(event) as TriggerEvent);
+      return { ok: true, payload: result ?? null } satisfies InvokeResult;
+    } catch (error) {
+      return { ok: false, error: { errorType: "Error", errorMessage: (error as Error).message } };
+    }
+  };
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    invoke,
     invocations,
     setHandler(next: TriggerHandler) {
       handler = next;
     },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
   };
 }
 
-export type LambdaStub = Awaited<ReturnType<typeof startLambdaStub>>;
+export type LambdaStub = ReturnType<typeof lambdaStub>;
+
+/** What tests used to read from the emulator: one pool, its web client, its issuer. */
+export interface PoolHandle {
+  endpoint: string;
+  userPoolId: string;
+  userPoolClientId: string;
+  issuer: string;
+  jwksUrl: string;
+}
 
 export interface Harness {
-  pool: CognitoEmulator;
+  pool: PoolHandle;
+  spec: UserPoolSpec;
+  pools: UserPools;
   mailbox: Mailbox;
   lambda: LambdaStub;
   client: CognitoIdentityProviderClient;
@@ -82,61 +143,76 @@ export interface Harness {
   clock: LocalClock;
   triggerFailures: TriggerFailures;
   /**
-   * Restarts the emulator on the same data directory and port (so the issuer
-   * stays); `whileStopped` runs in between, e.g. to edit the data files.
+   * Restarts the emulator on the same data directory and port;
+   * `whileStopped` runs in between.
    */
   restart(whileStopped?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startHarness(
-  options: { triggerTimeoutMs?: number; lambdaEndpoint?: string } = {},
+  options: {
+    triggerTimeoutMs?: number;
+    invoke?: InvokeFunction;
+    spec?: (spec: UserPoolSpec) => UserPoolSpec;
+  } = {},
 ): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), "cognito-test-"));
-  const lambda = await startLambdaStub();
+  const lambda = lambdaStub();
   const logs: string[] = [];
   const log = (line: string) => logs.push(line);
   const mailbox = new Mailbox({ log });
   const clock = createLocalClock();
   const triggerFailures = createTriggerFailures();
+  const spec = poolSpec(options.spec);
   const start = (port = 0) =>
-    startCognito({
+    startUserPools({
       port,
       dataDir,
       region: REGION,
-      lambdaEndpoint: options.lambdaEndpoint ?? lambda.endpoint,
-      postConfirmationFunction: FUNCTION,
+      accountId: ACCOUNT_ID,
+      pools: [spec],
+      invoke: options.invoke ?? lambda.invoke,
       mailbox,
       log,
       clock,
       triggerFailures,
       ...(options.triggerTimeoutMs ? { triggerTimeoutMs: options.triggerTimeoutMs } : {}),
     });
+  const handle = (pools: UserPools): PoolHandle => ({
+    endpoint: pools.endpoint,
+    userPoolId: spec.id,
+    userPoolClientId: spec.clients[0]?.id as string,
+    issuer: pools.issuer(spec.id),
+    jwksUrl: pools.jwksUrl(spec.id),
+  });
+  const pools = await start();
   const harness: Harness = {
-    pool: await start(),
+    pools,
+    pool: handle(pools),
+    spec,
     mailbox,
     lambda,
-    client: undefined as unknown as CognitoIdentityProviderClient,
+    client: sdkClient(pools.endpoint),
     logs,
     dataDir,
     clock,
     triggerFailures,
     async restart(whileStopped) {
       harness.client.destroy();
-      const port = Number(new URL(harness.pool.endpoint).port);
-      await harness.pool.stop();
+      const port = Number(new URL(harness.pools.endpoint).port);
+      await harness.pools.stop();
       await whileStopped?.();
-      harness.pool = await start(port);
-      harness.client = sdkClient(harness.pool.endpoint);
+      harness.pools = await start(port);
+      harness.pool = handle(harness.pools);
+      harness.client = sdkClient(harness.pools.endpoint);
     },
     async stop() {
       harness.client.destroy();
-      await harness.pool.stop();
-      await lambda.stop();
+      await harness.pools.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
-  harness.client = sdkClient(harness.pool.endpoint);
   return harness;
 }
 

@@ -20,6 +20,7 @@ import {
   type Harness,
   latestCode,
   PASSWORD,
+  REGION,
   signUpAndConfirm,
   startHarness,
   uniqueEmail,
@@ -87,7 +88,7 @@ describe("USER_SRP_AUTH, with Amplify v6 as the client", () => {
       issuer: h.pool.issuer,
     });
     expect(access).toMatchObject({ token_use: "access", client_id: h.pool.userPoolClientId });
-    expect(h.pool.issuer).toBe(`${h.pool.endpoint}/${h.pool.userPoolId}`);
+    expect(h.pool.issuer).toBe(`https://cognito-idp.${REGION}.amazonaws.com/${h.pool.userPoolId}`);
     expect((await getCurrentUser()).signInDetails?.loginId).toBe(email);
   });
 

@@ -224,8 +224,12 @@ describe("a failing PostConfirmation trigger", () => {
     }
   });
 
-  it("fails with UnexpectedLambdaException when the Lambda endpoint is down", async () => {
-    const down = await startHarness({ lambdaEndpoint: "http://127.0.0.1:9" });
+  it("fails with UnexpectedLambdaException when the Lambda service cannot be reached", async () => {
+    const down = await startHarness({
+      invoke: async () => {
+        throw new Error("connect ECONNREFUSED 127.0.0.1:9");
+      },
+    });
     try {
       const email = uniqueEmail("down");
       await signUp(down, email);

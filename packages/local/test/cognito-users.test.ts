@@ -1,6 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import {
   AdminGetUserCommand,
   AdminInitiateAuthCommand,
@@ -273,38 +271,5 @@ describe("usernames ignore case", () => {
       }),
     );
     expect((await signIn({ username: upper, password: newPassword })).isSignedIn).toBe(true);
-  });
-
-  it("resolves users stored before lookups ignored case: exact spelling first, then the confirmed one", async () => {
-    const stamp = `${process.pid}.${Date.now()}`;
-    const confirmed = `twin.${stamp}@example.com`;
-    const { UserSub: confirmedSub } = await signUpAndConfirm(h, confirmed);
-    const twin = `Twin.${stamp}@Example.com`;
-    const twinSub = "00000000-0000-4000-8000-000000000001";
-    const poolFile = join(h.dataDir, "db", `${h.pool.userPoolId}.json`);
-    await h.restart(async () => {
-      const pool = JSON.parse(await readFile(poolFile, "utf8"));
-      const original = pool.Users[confirmedSub as string];
-      pool.Users[twinSub] = {
-        ...original,
-        Username: twinSub,
-        UserStatus: "UNCONFIRMED",
-        UserCreateDate: new Date().toISOString(),
-        Attributes: [
-          { Name: "sub", Value: twinSub },
-          { Name: "email", Value: twin },
-        ],
-      };
-      await writeFile(poolFile, JSON.stringify(pool));
-    });
-    const resolve = async (username: string) =>
-      (
-        await h.client.send(
-          new AdminGetUserCommand({ UserPoolId: h.pool.userPoolId, Username: username }),
-        )
-      ).Username;
-    expect(await resolve(twin)).toBe(twinSub);
-    expect(await resolve(confirmed)).toBe(confirmedSub);
-    expect(await resolve(confirmed.toUpperCase())).toBe(confirmedSub);
   });
 });

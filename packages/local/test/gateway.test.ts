@@ -1,21 +1,21 @@
-import { createRequire } from "node:module";
-import { decodeJwt, importJWK, type JWK, type JWTPayload, SignJWT } from "jose";
+import { decodeJwt, type JWTPayload, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configureAmplifyInNode, srpSignIn } from "../testing/amplify-node";
 import { api, PASSWORD, signUpAndConfirm, uniqueEmail } from "./flows";
+import { stackSigningKey } from "./pool-keys";
 import { startLocalTarget, type Target, withEnvironment } from "./target";
 
 /**
  * The JWT authorizer's rules, one test each, as API Gateway documents them:
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
- * Tokens are minted with the key the local pool signs with (it ships inside
- * cognito-local), so each test changes one claim of an otherwise valid token.
+ * Tokens are minted with the local pool's own ID-token key (read from its
+ * data directory), so each test changes one claim of an otherwise valid token.
  */
 
 let target: Target;
 let idClaims: JWTPayload;
 let accessClaims: JWTPayload;
-let signingKey: Awaited<ReturnType<typeof importJWK>>;
+let signingKey: Awaited<ReturnType<typeof stackSigningKey>>;
 
 const seconds = () => Math.floor(Date.now() / 1000);
 
@@ -27,21 +27,18 @@ beforeAll(async () => {
   const tokens = await srpSignIn(email, PASSWORD);
   idClaims = decodeJwt(tokens.idToken);
   accessClaims = decodeJwt(tokens.accessToken);
-  const { jwk } = createRequire(import.meta.url)(
-    "cognito-local/lib/keys/cognitoLocal.private.json",
-  ) as { jwk: JWK };
-  signingKey = await importJWK(jwk, "RS256");
+  signingKey = await stackSigningKey(target);
 });
 
 afterAll(async () => {
   await target?.stop();
 });
 
-function mint(claims: JWTPayload, header: { kid?: string } = {}) {
+function mint(claims: JWTPayload, header: { kid?: string } = {}, key = signingKey) {
   const defined = Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined));
   return new SignJWT(defined)
-    .setProtectedHeader({ alg: "RS256", kid: "CognitoLocal", ...header })
-    .sign(signingKey);
+    .setProtectedHeader({ alg: "RS256", kid: key.kid, ...header })
+    .sign(key.key);
 }
 
 async function getMe(token: string) {
@@ -67,9 +64,11 @@ describe("the JWT authorizer, rule by rule", () => {
 
   it("iss: must be this pool's issuer", async () => {
     const issuer = idClaims.iss as string;
+    expect(issuer).toBe(`https://cognito-idp.eu-central-1.amazonaws.com/${target.userPoolId}`);
     for (const iss of [
-      `${issuer.slice(0, issuer.lastIndexOf("/"))}/local_Other123`,
-      `https://cognito-idp.eu-central-1.amazonaws.com/${target.userPoolId}`,
+      `${issuer.slice(0, issuer.lastIndexOf("/"))}/eu-central-1_Other1234`,
+      `https://cognito-idp.eu-west-1.amazonaws.com/${target.userPoolId}`,
+      `${target.cognitoEndpoint}/${target.userPoolId}`,
       undefined,
     ]) {
       expect(await getMe(await mint({ ...idClaims, iss }))).toMatchObject(
@@ -133,9 +132,9 @@ describe("the JWT authorizer, rule by rule", () => {
 
   it("signature: only the pool's RSA key (no HMAC, no `none`, no unknown kid)", async () => {
     const hmac = await new SignJWT(idClaims)
-      .setProtectedHeader({ alg: "HS256", kid: "CognitoLocal" })
+      .setProtectedHeader({ alg: "HS256", kid: signingKey.kid })
       .sign(new TextEncoder().encode("a-shared-secret-of-32-bytes-long!"));
-    const unsigned = `${Buffer.from(JSON.stringify({ alg: "none", kid: "CognitoLocal" })).toString("base64url")}.${Buffer.from(JSON.stringify(idClaims)).toString("base64url")}.`;
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: "none", kid: signingKey.kid })).toString("base64url")}.${Buffer.from(JSON.stringify(idClaims)).toString("base64url")}.`;
     const unknownKid = await mint(idClaims, { kid: "SomeOtherKey" });
     for (const token of [hmac, unsigned, unknownKid]) {
       expect(await getMe(token)).toMatchObject(unauthorized(/could not be verified/));
@@ -162,11 +161,12 @@ describe("the gateway's own answers", () => {
   });
 
   it("a function that fails is a bare 500, as API Gateway answers it", async () => {
-    const token = await mint({
-      ...idClaims,
-      iss: `${broken.cognitoEndpoint}/${broken.userPoolId}`,
-      aud: broken.userPoolClientId,
-    });
+    // The other stack's pool has its own keys (made in its own data directory).
+    const token = await mint(
+      { ...idClaims, aud: broken.userPoolClientId },
+      {},
+      await stackSigningKey(broken),
+    );
     const result = await api(broken, "GET", "/me", { token });
     expect(result).toMatchObject({ status: 500, body: { message: "Internal Server Error" } });
   });

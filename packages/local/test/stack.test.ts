@@ -1,4 +1,3 @@
-import { createRequire } from "node:module";
 import {
   AdminGetUserCommand,
   ConfirmForgotPasswordCommand,
@@ -7,7 +6,7 @@ import {
   ForgotPasswordCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
-import { decodeJwt, decodeProtectedHeader, importJWK, type JWK, SignJWT } from "jose";
+import { decodeJwt, decodeProtectedHeader, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configureAmplifyInNode, srpSignIn } from "../testing/amplify-node";
 import {
@@ -22,6 +21,7 @@ import {
   signUpAndConfirm,
   uniqueEmail,
 } from "./flows";
+import { stackSigningKey } from "./pool-keys";
 import { startTarget, type Target } from "./target";
 
 let target: Target;
@@ -331,11 +331,9 @@ describe("the JWT authorizer", () => {
   });
 
   localOnly("rejects an expired token signed by the pool's own key", async () => {
-    // The emulator signs with a key shipped inside cognito-local; minting with
-    // it isolates the expiry check from the signature check.
-    const require = createRequire(import.meta.url);
-    const { jwk } = require("cognito-local/lib/keys/cognitoLocal.private.json") as { jwk: JWK };
-    const key = await importJWK(jwk, "RS256");
+    // Minting with the pool's own key (read from its data directory) isolates
+    // the expiry check from the signature check.
+    const { key } = await stackSigningKey(target);
     const claims = decodeJwt(idToken);
     const past = Math.floor(Date.now() / 1000) - 3600;
     const expired = await new SignJWT({ ...claims, iat: past - 3600, exp: past })

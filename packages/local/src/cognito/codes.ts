@@ -1,14 +1,18 @@
 import { randomInt, timingSafeEqual } from "node:crypto";
-import { CognitoError } from "cognito-local/lib/errors.js";
-import type { User } from "cognito-local/lib/services/userPoolService.js";
+import { CognitoError } from "./errors";
 
 /** What a code was sent for; a code only ever works for its own purpose. */
-export type CodePurpose = "signup" | "forgot-password";
+export type CodePurpose = "signup" | "forgot-password" | "verify-email" | "verify-phone_number";
 
-/** Cognito's code validity quotas: sign-up confirmation 24 h, forgot password 1 h. */
+/**
+ * Cognito's code validity quotas: sign-up confirmation 24 h, forgot password
+ * 1 h, attribute verification 24 h.
+ */
 export const CODE_LIFETIME_MS: Record<CodePurpose, number> = {
   signup: 24 * 3_600_000,
   "forgot-password": 3_600_000,
+  "verify-email": 24 * 3_600_000,
+  "verify-phone_number": 24 * 3_600_000,
 };
 
 /**
@@ -35,13 +39,11 @@ interface Attempts {
   failed: number[];
 }
 
-/** Kept on the stored user, beside cognito-local's fields. */
+/** Kept on the stored user. */
 export interface UserCodes {
-  OneTimeCodes?: Partial<Record<CodePurpose, IssuedCode>>;
-  CodeAttempts?: Partial<Record<CodePurpose, Attempts>>;
+  codes?: Partial<Record<CodePurpose, IssuedCode>>;
+  codeAttempts?: Partial<Record<CodePurpose, Attempts>>;
 }
-
-export type UserWithCodes = User & UserCodes;
 
 export const newCode = () => randomInt(0, 1_000_000).toString().padStart(6, "0");
 
@@ -55,63 +57,41 @@ export const expiredCode = () =>
 export const attemptLimitExceeded = () =>
   new CognitoError("LimitExceededException", "Attempt limit exceeded, please try after some time.");
 
-/**
- * Data written before codes had purposes keeps one `ConfirmationCode`: for an
- * unconfirmed user it can only be a sign-up code (a reset needs a verified
- * address), otherwise a reset code. Its time is the user's last change.
- */
-function issuedCodes(user: UserWithCodes): Partial<Record<CodePurpose, IssuedCode>> {
-  if (user.OneTimeCodes) return user.OneTimeCodes;
-  if (!user.ConfirmationCode) return {};
-  const purpose: CodePurpose = user.UserStatus === "UNCONFIRMED" ? "signup" : "forgot-password";
-  return {
-    [purpose]: {
-      code: user.ConfirmationCode,
-      issuedAt: new Date(user.UserLastModifiedDate).getTime(),
-    },
-  };
-}
-
 function recent(times: number[] | undefined, now: number) {
   return (times ?? []).filter((time) => time > now - ATTEMPT_WINDOW_MS && time <= now);
 }
 
-function attemptsOf(user: UserWithCodes, purpose: CodePurpose, now: number): Attempts {
-  const attempts = user.CodeAttempts?.[purpose];
+function attemptsOf(user: UserCodes, purpose: CodePurpose, now: number): Attempts {
+  const attempts = user.codeAttempts?.[purpose];
   return { sent: recent(attempts?.sent, now), failed: recent(attempts?.failed, now) };
 }
 
-function withCodes(
-  user: UserWithCodes,
+function withCodes<U extends UserCodes>(
+  user: U,
   purpose: CodePurpose,
   code: IssuedCode | undefined,
   attempts: Attempts,
-): UserWithCodes {
-  const { ConfirmationCode: _legacy, ...rest } = user;
-  const codes = { ...issuedCodes(user) };
+): U {
+  const codes = { ...(user.codes ?? {}) };
   if (code) codes[purpose] = code;
   else delete codes[purpose];
-  return {
-    ...rest,
-    OneTimeCodes: codes,
-    CodeAttempts: { ...user.CodeAttempts, [purpose]: attempts },
-  } as UserWithCodes;
+  return { ...user, codes, codeAttempts: { ...user.codeAttempts, [purpose]: attempts } };
 }
 
 /** Throws LimitExceededException if the user may not be sent another code of this purpose yet. */
-export function assertMaySendCode(user: UserWithCodes, purpose: CodePurpose, now: number) {
+export function assertMaySendCode(user: UserCodes, purpose: CodePurpose, now: number) {
   if (attemptsOf(user, purpose, now).sent.length >= MAX_CODES_PER_WINDOW) {
     throw attemptLimitExceeded();
   }
 }
 
 /** The user with a fresh code of this purpose; the previous one stops working. */
-export function withNewCode(
-  user: UserWithCodes,
+export function withNewCode<U extends UserCodes>(
+  user: U,
   purpose: CodePurpose,
   code: string,
   now: number,
-): UserWithCodes {
+): U {
   const attempts = attemptsOf(user, purpose, now);
   return withCodes(
     user,
@@ -121,26 +101,26 @@ export function withNewCode(
   );
 }
 
-export type CodeCheck =
-  | { ok: true; user: UserWithCodes }
-  | { ok: false; user: UserWithCodes | undefined; error: CognitoError };
+export type CodeCheck<U> =
+  | { ok: true; user: U }
+  | { ok: false; user: U | undefined; error: CognitoError };
 
 /**
  * Checks a code entered for a purpose. On success the code is used up and
  * the wrong-code count cleared; a wrong code is counted (the caller saves
  * `user` when it is returned).
  */
-export function checkCode(
-  user: UserWithCodes,
+export function checkCode<U extends UserCodes>(
+  user: U,
   purpose: CodePurpose,
   given: unknown,
   now: number,
-): CodeCheck {
+): CodeCheck<U> {
   const attempts = attemptsOf(user, purpose, now);
   if (attempts.failed.length >= MAX_WRONG_CODES_PER_WINDOW) {
     return { ok: false, user: undefined, error: attemptLimitExceeded() };
   }
-  const issued = issuedCodes(user)[purpose];
+  const issued = user.codes?.[purpose];
   if (!issued) return { ok: false, user: undefined, error: expiredCode() };
   if (now - issued.issuedAt > CODE_LIFETIME_MS[purpose]) {
     return { ok: false, user: undefined, error: expiredCode() };
@@ -169,6 +149,22 @@ export function maskDestination(address: string): string {
   const at = address.lastIndexOf("@");
   if (at <= 0) return `${address.slice(0, 1)}***`;
   return `${address.slice(0, 1)}***@${address.slice(at + 1, at + 2)}***`;
+}
+
+/** A phone number as Cognito masks it: the last four digits, e.g. +*******0100. */
+export function maskPhone(phone: string): string {
+  return `+${"*".repeat(Math.max(phone.length - 5, 0))}${phone.slice(-4)}`;
+}
+
+/** CodeDeliveryDetails for an attribute, as the API returns them (masked). */
+export function delivery(attribute: "email" | "phone_number", value: string) {
+  return attribute === "email"
+    ? emailDelivery(value)
+    : ({
+        AttributeName: "phone_number",
+        DeliveryMedium: "SMS",
+        Destination: maskPhone(value),
+      } as const);
 }
 
 /** CodeDeliveryDetails for an email, as the API returns them (masked). */

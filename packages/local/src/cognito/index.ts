@@ -1,104 +1,77 @@
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type ServerResponse,
-} from "node:http";
-import { createRequire } from "node:module";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { join } from "node:path";
-import { DefaultConfig } from "cognito-local/lib/server/config.js";
-import type { Route } from "cognito-local/lib/server/Router.js";
-import { Router } from "cognito-local/lib/server/Router.js";
-import { createServer } from "cognito-local/lib/server/server.js";
-import { CognitoServiceFactoryImpl } from "cognito-local/lib/services/cognitoService.js";
-import type { Context } from "cognito-local/lib/services/context.js";
-import type { Services } from "cognito-local/lib/services/index.js";
-import type { Messages } from "cognito-local/lib/services/messages.js";
-import type { Triggers } from "cognito-local/lib/services/triggers/triggers.js";
-import { createLocalClock, type LocalClock } from "../clock";
+import type { LocalClock } from "../clock";
+import { createLocalClock } from "../clock";
 import type { RequestGate } from "../iam";
-import type { Mailbox, MailKind } from "../mailbox";
+import type { Mailbox } from "../mailbox";
 import { close, guarded, listen } from "../net";
-import type { CognitoTrigger } from "../spec";
-import { accountTargets } from "./account";
-import { authTargets } from "./auth";
-import { newCode } from "./codes";
-import { JsonFileDataStoreFactory } from "./data-store";
-import { listUsersTarget } from "./list-users";
-import { ensurePool } from "./pool";
-import { PoolStates } from "./pool-state";
-import { postConfirmationTrigger, type TriggerFailures } from "./post-confirmation";
-import { SessionTokens } from "./sessions";
-import { signOutTargets } from "./sign-out";
-import { CaseInsensitiveUserPoolFactory } from "./user-pool";
+import type { UserPoolSpec } from "../spec";
+import { type InvokeFunction, PoolRegistry, type Services } from "./context";
+import { CognitoError } from "./errors";
+import { readCall, sendError, sendJson, sendPreflight } from "./http";
+import { PoolKeys } from "./keys";
+import { adminOperations } from "./operations/admin";
+import { authOperations } from "./operations/auth";
+import { describeOperations } from "./operations/describe";
+import { groupOperations } from "./operations/groups";
+import { listUsersOperations } from "./operations/list-users";
+import { selfServiceOperations } from "./operations/self-service";
+import { signUpOperations } from "./operations/sign-up";
+import { Pool } from "./pool";
+import { Store } from "./store";
+import { issuerOf } from "./tokens";
+import type { TriggerFailures } from "./trigger-failures";
 
-/** The triggers the local pool runs; the planner refuses a pool that sets any other. */
-export const SUPPORTED_TRIGGERS: ReadonlySet<CognitoTrigger> = new Set(["PostConfirmation"]);
+export type { InvokeFunction, TriggerCaller } from "./context";
+export { SUPPORTED_TRIGGERS, unsupportedFeatures, unsupportedTriggers } from "./support";
 
-export interface CognitoEmulatorOptions {
+export interface UserPoolsOptions {
   /** 0 picks a free port. */
   port: number;
   host?: string;
-  /** Where the pool's data is kept between runs. */
+  /** Where the pools' data (LevelDB) and signing keys are kept between runs. */
   dataDir: string;
-  /** Put into trigger events as on AWS. */
   region: string;
-  /** Base URL of a Lambda Invoke API, e.g. http://127.0.0.1:9001. */
-  lambdaEndpoint: string;
-  postConfirmationFunction: string;
+  accountId: string;
+  pools: UserPoolSpec[];
+  /** Calls a trigger's function in process (the local Lambda service). */
+  invoke: InvokeFunction;
   mailbox: Mailbox;
+  clock?: LocalClock;
   log?: (line: string) => void;
+  /** Runs before the pools see a request (the local IAM check). */
+  gate?: RequestGate;
+  /** Upcoming Post confirmation attempts to fail on purpose (the local control sets them). */
+  triggerFailures?: TriggerFailures;
   /** How long one trigger attempt may take; Cognito's fixed limit is 5 s. */
   triggerTimeoutMs?: number;
-  /** The local notion of now (code expiry, token times); real time by default. */
-  clock?: LocalClock;
-  /** Upcoming PostConfirmation attempts to fail on purpose (the local control sets them). */
-  triggerFailures?: TriggerFailures;
-  /** Runs before the pool sees a request (the local IAM check). */
-  gate?: RequestGate;
 }
 
-export interface CognitoEmulator {
+export interface UserPools {
   endpoint: string;
-  userPoolId: string;
-  userPoolClientId: string;
-  issuer: string;
-  jwksUrl: string;
+  /** `https://cognito-idp.<region>.amazonaws.com/<poolId>`, as AWS's tokens carry it. */
+  issuer(poolId: string): string;
+  /** The pool's JWKS, served locally at `<endpoint>/<poolId>/.well-known/jwks.json`. */
+  jwksUrl(poolId: string): string;
+  /** Serves these pools from now on: new ones are created, settings re-applied, data kept. */
+  update(pools: UserPoolSpec[]): Promise<void>;
   stop(): Promise<void>;
 }
 
-const MAIL_KINDS: Record<Parameters<Messages["deliver"]>[1], MailKind> = {
-  SignUp: "signup",
-  ResendCode: "resend",
-  ForgotPassword: "forgot-password",
-  UpdateUserAttribute: "verify-attribute",
-  VerifyUserAttribute: "verify-attribute",
-  AdminCreateUser: "temporary-password",
-  Authentication: "mfa",
+type Operation = (services: Services, request: Record<string, unknown>) => Promise<unknown>;
+
+const OPERATIONS: Record<string, Operation> = {
+  ...signUpOperations,
+  ...adminOperations,
+  ...selfServiceOperations,
+  ...authOperations,
+  ...describeOperations,
+  ...listUsersOperations,
+  ...groupOperations,
 };
 
-/** cognito-local's server logs through pino; resolve the copy it depends on. */
-function createLogger(log: (line: string) => void) {
-  const require = createRequire(
-    createRequire(import.meta.url).resolve("cognito-local/package.json"),
-  );
-  const pino = require("pino") as (
-    options: object,
-    stream: { write(line: string): void },
-  ) => Context["logger"];
-  return pino(
-    { level: "error", base: undefined, timestamp: false },
-    {
-      write(line: string) {
-        try {
-          const entry = JSON.parse(line) as { msg?: string; err?: { message?: string } };
-          log(`cognito: ${entry.msg ?? ""}${entry.err?.message ? ` (${entry.err.message})` : ""}`);
-        } catch {
-          log(`cognito: ${line.trim()}`);
-        }
-      },
-    },
-  );
-}
+/** Where a pool's private signing keys live (tests that forge tokens read them there). */
+export const keysDirectory = (dataDir: string) => join(dataDir, "keys");
 
 function publicHost(host: string) {
   const reachable = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
@@ -106,150 +79,127 @@ function publicHost(host: string) {
 }
 
 /**
- * cognito-local 5.3.0 assembled from its own modules, with the gaps that
- * matter here filled: USER_SRP_AUTH, a PostConfirmation trigger that behaves
- * like AWS's, email verification on confirmation, ResendConfirmationCode,
- * GetTokensFromRefreshToken, token revocation and global sign-out, codes with
- * a purpose, a lifetime and attempt limits, masked delivery details, answers
- * that don't reveal whether a user exists, case-insensitive usernames, the
- * pool's password policy and allowed flows, ListUsers paging, codes delivered
- * to the mailbox, and data files that survive concurrency.
- * docs/local-fidelity.md lists each behaviour against AWS's documentation.
+ * The local Cognito user pools: every pool the spec declares, served on one
+ * endpoint with Cognito's JSON 1.1 API, each with its own users, clients,
+ * triggers and signing keys, its JWKS and OpenID configuration. What each
+ * pool does comes from its UserPoolSpec; docs/local-fidelity.md lists each
+ * behaviour against AWS's documentation.
  */
-export async function startCognito(options: CognitoEmulatorOptions): Promise<CognitoEmulator> {
+export async function startUserPools(options: UserPoolsOptions): Promise<UserPools> {
   const host = options.host ?? "127.0.0.1";
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-
-  let handle = (_request: IncomingMessage, response: ServerResponse) => {
-    response.writeHead(503).end();
+  const store = await Store.open(join(options.dataDir, "store"));
+  const registry = new PoolRegistry();
+  const services: Services = {
+    region: options.region,
+    accountId: options.accountId,
+    clock: options.clock ?? createLocalClock(),
+    mailbox: options.mailbox,
+    log,
+    invoke: options.invoke,
+    triggerFailures: options.triggerFailures,
+    triggerTimeoutMs: options.triggerTimeoutMs ?? 5_000,
+    pools: registry,
   };
+
+  const update = async (specs: UserPoolSpec[]) => {
+    const now = services.clock.now().getTime();
+    const wanted = new Set(specs.map((spec) => spec.id));
+    for (const pool of registry.all()) if (!wanted.has(pool.id)) registry.remove(pool.id);
+    for (const spec of specs) {
+      const existing = registry.all().find((pool) => pool.id === spec.id);
+      if (existing) {
+        existing.spec = spec;
+        continue;
+      }
+      const keys = await PoolKeys.load(keysDirectory(options.dataDir), spec.id);
+      registry.set(await Pool.open(spec, store, keys, now));
+    }
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    if (request.method === "OPTIONS") return sendPreflight(request, response);
+    if (request.method === "GET") return serveWellKnown(request, response);
+    if (request.method !== "POST") {
+      request.resume();
+      return sendError(
+        response,
+        new CognitoError("UnknownOperationException", "Unknown operation"),
+      );
+    }
+    try {
+      const { operation, body } = await readCall(request);
+      const run = OPERATIONS[operation];
+      if (!run) {
+        throw new CognitoError(
+          "UnsupportedOperationException",
+          `${operation} is not emulated by the local user pool.`,
+        );
+      }
+      sendJson(response, 200, (await run(services, body)) ?? {});
+    } catch (error) {
+      if (error instanceof CognitoError) return sendError(response, error);
+      if ((error as NodeJS.ErrnoException).code === "ECONNRESET") return;
+      log(`cognito: request failed: ${(error as Error).stack ?? String(error)}`);
+      sendError(
+        response,
+        new CognitoError("InternalErrorException", "An internal error occurred.", 500),
+      );
+    }
+  };
+
+  const serveWellKnown = (request: IncomingMessage, response: ServerResponse) => {
+    request.resume();
+    const match = /^\/([\w-]+_[0-9a-zA-Z]+)\/\.well-known\/(jwks\.json|openid-configuration)$/.exec(
+      (request.url ?? "").split("?")[0] ?? "",
+    );
+    const pool = match ? registry.all().find((p) => p.id === match[1]) : undefined;
+    if (!match || !pool) {
+      return sendJson(response, 404, { message: "Not Found" }, "application/json");
+    }
+    if (match[2] === "jwks.json")
+      return sendJson(response, 200, pool.keys.jwks(), "application/json");
+    return sendJson(
+      response,
+      200,
+      {
+        issuer: issuerOf(services, pool.id),
+        jwks_uri: `${endpoint}/${pool.id}/.well-known/jwks.json`,
+        subject_types_supported: ["public"],
+        id_token_signing_alg_values_supported: ["RS256"],
+        response_types_supported: ["code", "token"],
+        scopes_supported: ["openid", "email", "phone", "profile"],
+        token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+      },
+      "application/json",
+    );
+  };
+
   const gate: RequestGate = options.gate ?? ((request, _response, next) => next(request));
-  const server = createHttpServer(
+  const server = createServer(
     guarded(
       (request, response) => gate(request, response, (passed) => handle(passed, response)),
       (error) => log(`cognito: request failed: ${String(error)}`),
     ),
   );
-  const port = await listen(server, options.port, host, "LOCAL_COGNITO_PORT");
-  const endpoint = `http://${publicHost(host)}:${port}`;
-
+  let endpoint: string;
   try {
-    const logger = createLogger(log);
-    const ctx: Context = { logger };
-    const localClock = options.clock ?? createLocalClock();
-    const clock = { get: () => localClock.now() };
-    const dataDirectory = join(options.dataDir, "db");
-    const dataStores = new JsonFileDataStoreFactory(dataDirectory);
-    // Not beside the pool files: cognito-local takes every .json there for a pool.
-    const states = new PoolStates(new JsonFileDataStoreFactory(join(options.dataDir, "sessions")));
-    const cognito = await new CognitoServiceFactoryImpl(
-      dataDirectory,
-      dataStores,
-      new CaseInsensitiveUserPoolFactory(clock, dataStores),
-    ).create(ctx, { UsernameAttributes: ["email"] });
-
-    const triggers: Triggers = {
-      enabled: (trigger) => trigger === "PostConfirmation",
-      postConfirmation: postConfirmationTrigger({
-        region: options.region,
-        lambdaEndpoint: options.lambdaEndpoint.replace(/\/+$/, ""),
-        functionName: options.postConfirmationFunction,
-        timeoutMs: options.triggerTimeoutMs ?? 5_000,
-        cognito: () => cognito,
-        log,
-        ...(options.triggerFailures ? { failures: options.triggerFailures } : {}),
-      }),
-      customMessage: notConfigured,
-      customEmailSender: notConfigured,
-      postAuthentication: notConfigured,
-      preSignUp: notConfigured,
-      preTokenGeneration: notConfigured,
-      userMigration: notConfigured,
-    };
-    const messages: Messages = {
-      async deliver(_ctx, source, _clientId, _userPoolId, _user, code, _metadata, details) {
-        options.mailbox.record({ to: details.Destination, kind: MAIL_KINDS[source], code });
-      },
-    };
-    const config = {
-      ...DefaultConfig,
-      TriggerFunctions: { PostConfirmation: options.postConfirmationFunction },
-      TokenConfig: { IssuerDomain: endpoint },
-      ServerConfig: { port, hostname: host, development: false, https: false as const },
-    };
-    const tokens = new SessionTokens({
-      clock,
-      issuerDomain: endpoint,
-      states,
-      cognito: () => cognito,
-    });
-    const services: Services = {
-      clock,
-      cognito,
-      config,
-      messages,
-      otp: newCode,
-      tokenGenerator: tokens,
-      triggers,
-    };
-
-    const { userPoolId, clientId } = await ensurePool(ctx, services);
-    await states.of(userPoolId);
-
-    const delegate = Router(services);
-    const account = accountTargets(services, delegate);
-    const overrides: Record<string, Route> = {
-      ...authTargets(services, delegate, tokens, states),
-      ...account,
-      ...signOutTargets(services, delegate, tokens, account),
-      ...listUsersTarget(delegate),
-    };
-    const { application } = createServer(
-      (target) => overrides[target] ?? delegate(target),
-      logger as unknown as Parameters<typeof createServer>[1],
-      config.ServerConfig,
-      services,
-    );
-
-    const issuer = `${endpoint}/${userPoolId}`;
-    const jwksUrl = `${issuer}/.well-known/jwks.json`;
-    const discoveryPath = `/${userPoolId}/.well-known/openid-configuration`;
-    handle = (request, response) => {
-      // cognito-local's discovery document names localhost:9229 whatever the endpoint.
-      if (request.method === "GET" && request.url === discoveryPath) {
-        response.writeHead(200, {
-          "Content-Type": "application/json",
-          "Access-Control-Allow-Origin": "*",
-        });
-        response.end(
-          JSON.stringify({
-            issuer,
-            jwks_uri: jwksUrl,
-            id_token_signing_alg_values_supported: ["RS256"],
-          }),
-        );
-        return;
-      }
-      application(request, response);
-    };
-
-    return {
-      endpoint,
-      userPoolId,
-      userPoolClientId: clientId,
-      issuer,
-      jwksUrl,
-      async stop() {
-        await close(server);
-        await Promise.all([dataStores.flush(), states.flush()]);
-      },
-    };
+    await update(options.pools);
+    const port = await listen(server, options.port, host, "LOCAL_COGNITO_PORT");
+    endpoint = `http://${publicHost(host)}:${port}`;
   } catch (error) {
-    await close(server);
+    await store.close();
     throw error;
   }
-}
 
-function notConfigured(): Promise<never> {
-  return Promise.reject(new Error("This trigger is not configured in the local pool"));
+  return {
+    endpoint,
+    issuer: (poolId) => issuerOf(services, poolId),
+    jwksUrl: (poolId) => `${endpoint}/${poolId}/.well-known/jwks.json`,
+    update,
+    async stop() {
+      await close(server);
+      await store.close();
+    },
+  };
 }

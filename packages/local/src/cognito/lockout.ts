@@ -1,5 +1,5 @@
-import { NotAuthorizedError } from "cognito-local/lib/errors.js";
-import type { User } from "cognito-local/lib/services/userPoolService.js";
+import { notAuthorized } from "./errors";
+import type { StoredUser } from "./user";
 
 /**
  * Cognito's documented lockout after failed password sign-ins: after the 5th
@@ -13,17 +13,15 @@ const FREE_FAILURES = 5;
 const MAX_LOCKOUT_MS = 15 * 60_000;
 const QUIET_RESET_MS = 15 * 60_000;
 
-interface SignInFailures {
+export interface SignInFailures {
   count: number;
   /** Milliseconds since the epoch, by the local clock. */
   lockedUntil: number;
   lastAttemptAt: number;
 }
 
-export type UserWithFailures = User & { SignInFailures?: SignInFailures };
-
-function current(user: UserWithFailures, now: number): SignInFailures | undefined {
-  const failures = user.SignInFailures;
+function current(user: StoredUser, now: number): SignInFailures | undefined {
+  const failures = user.signInFailures;
   if (!failures) return undefined;
   const quiet = now - failures.lastAttemptAt >= QUIET_RESET_MS;
   return failures.count >= FREE_FAILURES && quiet ? undefined : failures;
@@ -34,27 +32,27 @@ function current(user: UserWithFailures, now: number): SignInFailures | undefine
  * (or undefined when nothing changed) and the error to throw, if any.
  */
 export function passwordAttempt(
-  user: UserWithFailures,
+  user: StoredUser,
   passwordIsRight: () => boolean,
   now: number,
-): { user: UserWithFailures | undefined; error: Error | undefined } {
+): { user: StoredUser | undefined; error: Error | undefined } {
   const failures = current(user, now);
   if (failures && now < failures.lockedUntil) {
     return {
-      user: { ...user, SignInFailures: { ...failures, lastAttemptAt: now } },
-      error: new NotAuthorizedError("Password attempts exceeded"),
+      user: { ...user, signInFailures: { ...failures, lastAttemptAt: now } },
+      error: notAuthorized("Password attempts exceeded"),
     };
   }
   if (passwordIsRight()) {
-    if (!user.SignInFailures) return { user: undefined, error: undefined };
-    const { SignInFailures: _cleared, ...rest } = user;
+    if (!user.signInFailures) return { user: undefined, error: undefined };
+    const { signInFailures: _cleared, ...rest } = user;
     return { user: rest, error: undefined };
   }
   const count = (failures?.count ?? 0) + 1;
   const lockMs =
     count >= FREE_FAILURES ? Math.min(2 ** (count - FREE_FAILURES) * 1000, MAX_LOCKOUT_MS) : 0;
   return {
-    user: { ...user, SignInFailures: { count, lockedUntil: now + lockMs, lastAttemptAt: now } },
-    error: new NotAuthorizedError("Incorrect username or password."),
+    user: { ...user, signInFailures: { count, lockedUntil: now + lockMs, lastAttemptAt: now } },
+    error: notAuthorized("Incorrect username or password."),
   };
 }

@@ -1,33 +1,37 @@
-import { type PasswordRule, passwordRules, UserPoolSettings } from "@userprofile/core/user-pool";
-import { CognitoError, InvalidParameterError } from "cognito-local/lib/errors.js";
+import type { UserPoolSpec } from "../spec";
+import { CognitoError, validationError } from "./errors";
+
+/** The characters Cognito counts as symbols for `RequireSymbols` (PasswordPolicyType). */
+const SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-";
+
+type Policy = UserPoolSpec["passwordPolicy"];
 
 /** Cognito's wording for each rule, in the order it reports them. */
-const MESSAGES: Record<PasswordRule["id"], string> = {
-  length: "Password not long enough",
-  uppercase: "Password must have uppercase characters",
-  lowercase: "Password must have lowercase characters",
-  number: "Password must have numeric characters",
-  symbol: "Password must have symbol characters",
-};
-const ORDER: PasswordRule["id"][] = ["length", "uppercase", "lowercase", "number", "symbol"];
-
-const rules = passwordRules(UserPoolSettings.passwordPolicy).sort(
-  (a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id),
-);
+const RULES: [keyof Policy | "minimumLength", string, (policy: Policy, p: string) => boolean][] = [
+  ["minimumLength", "Password not long enough", (policy, p) => p.length >= policy.minimumLength],
+  ["requireUppercase", "Password must have uppercase characters", (_, p) => /[A-Z]/.test(p)],
+  ["requireLowercase", "Password must have lowercase characters", (_, p) => /[a-z]/.test(p)],
+  ["requireNumbers", "Password must have numeric characters", (_, p) => /[0-9]/.test(p)],
+  [
+    "requireSymbols",
+    "Password must have symbol characters",
+    (_, p) => [...p].some((c) => SYMBOLS.includes(c)),
+  ],
+];
 
 /** Throws what Cognito throws for a password the pool's policy rejects. */
-export function assertPasswordAllowed(password: unknown, field = "password"): void {
+export function assertPasswordAllowed(policy: Policy, password: unknown, field = "password") {
   if (typeof password !== "string" || password.length < 6) {
     // The API's own constraint, checked before the pool's policy.
-    throw new InvalidParameterError(
-      `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length greater than or equal to 6`,
-    );
+    throw validationError(field, "Member must have length greater than or equal to 6");
   }
-  const broken = rules.find((rule) => !rule.test(password));
-  if (broken) {
-    throw new CognitoError(
-      "InvalidPasswordException",
-      `Password did not conform with policy: ${MESSAGES[broken.id]}`,
-    );
+  for (const [setting, message, test] of RULES) {
+    const applies = setting === "minimumLength" || policy[setting] === true;
+    if (applies && !test(policy, password)) {
+      throw new CognitoError(
+        "InvalidPasswordException",
+        `Password did not conform with policy: ${message}`,
+      );
+    }
   }
 }

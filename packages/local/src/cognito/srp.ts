@@ -103,23 +103,8 @@ function verifier(pool: string, userId: string, password: string, salt: bigint):
   return v;
 }
 
-/**
- * Cognito stores a salt and a verifier per user and changes both only with
- * the password. cognito-local stores the password itself, so the salt is
- * derived from the pool, user and password under a per-process key: stable
- * like Cognito's, new after a password change, and no hint of the password.
- * A caller may pass its own salt (hex), e.g. a stable one for an unknown user.
- */
-export function createChallenge(
-  pool: string,
-  userId: string,
-  password: string,
-  saltHex?: string,
-): SrpChallenge {
-  const salt = toBigInt(
-    saltHex ?? keyed("salt", pool, userId, password).subarray(0, 16).toString("hex"),
-  );
-  const v = verifier(pool, userId, password, salt);
+/** B for a verifier, with the fresh secret b behind it and a new secret block. */
+function challengeFor(salt: bigint, v: bigint): SrpChallenge {
   for (;;) {
     const b = toBigInt(randomBytes(32).toString("hex"));
     const B = (k * v + modPow(g, b)) % N;
@@ -133,6 +118,38 @@ export function createChallenge(
       verifier: v,
     };
   }
+}
+
+/**
+ * What Cognito keeps of a password: a salt and the SRP verifier
+ * g^H(salt ‖ H(pool ‖ userId ‖ ":" ‖ password)). A fresh random salt unless
+ * one is given (hex).
+ */
+export function passwordVerifier(pool: string, userId: string, password: string, saltHex?: string) {
+  const salt = toBigInt(saltHex ?? randomBytes(16).toString("hex"));
+  return { salt: salt.toString(16), verifier: verifier(pool, userId, password, salt).toString(16) };
+}
+
+/** The PASSWORD_VERIFIER challenge for a stored salt and verifier (hex). */
+export function challengeFromVerifier(saltHex: string, verifierHex: string): SrpChallenge {
+  return challengeFor(toBigInt(saltHex), toBigInt(verifierHex));
+}
+
+/**
+ * A challenge straight from a password, for callers that keep none (the
+ * bench and the unit tests). The salt is derived from the pool, user and
+ * password under a per-process key unless given (hex).
+ */
+export function createChallenge(
+  pool: string,
+  userId: string,
+  password: string,
+  saltHex?: string,
+): SrpChallenge {
+  const salt = toBigInt(
+    saltHex ?? keyed("salt", pool, userId, password).subarray(0, 16).toString("hex"),
+  );
+  return challengeFor(salt, verifier(pool, userId, password, salt));
 }
 
 export interface PasswordClaim {

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type Evaluation, evaluateCached } from "@userprofile/sst-offline/evaluate";
-import { SUPPORTED_TRIGGERS } from "../cognito/index";
+import { SUPPORTED_TRIGGERS, unsupportedFeatures } from "../cognito/index";
 import type { LocalConfig } from "../config";
 import { LOCAL_ACCOUNT_ID } from "../iam";
 import { describeRefusals, planLocalApp, type Refusal } from "../plan/index";
@@ -58,7 +58,20 @@ export async function loadApp(config: LocalConfig): Promise<LoadedApp> {
   } catch (error) {
     throw new EvaluationError(error);
   }
-  const plan = planLocalApp(result.evaluation, { supportedTriggers: SUPPORTED_TRIGGERS });
+  const plan = planLocalApp(result.evaluation, {
+    supportedTriggers: new Set(SUPPORTED_TRIGGERS),
+  });
+  // The planner already refused the triggers the pool doesn't run; these are its other gaps.
+  for (const pool of plan.app.userPools) {
+    for (const reason of unsupportedFeatures(pool)) {
+      plan.refusals.push({
+        type: "aws:cognito/userPool:UserPool",
+        name: pool.origin.name,
+        origin: pool.origin,
+        reason: reason.slice(reason.indexOf(": ") + 2),
+      });
+    }
+  }
   if (plan.refusals.length > 0) throw new UnservableAppError(plan.refusals);
   return {
     app: plan.app,

@@ -5,8 +5,8 @@
  */
 import { mkdir } from "node:fs/promises";
 import { createLocalClock, type LocalClock } from "../clock";
-import { startCognito } from "../cognito/index";
-import { createTriggerFailures } from "../cognito/post-confirmation";
+import { startUserPools } from "../cognito/index";
+import { createTriggerFailures } from "../cognito/trigger-failures";
 import type { LocalConfig } from "../config";
 import { startControlServer } from "../control";
 import { cognitoGate, LocalIam } from "../iam";
@@ -80,6 +80,7 @@ export async function startLocalStack(
     logLoaded(loaded, log);
     const app = loaded.app;
     options.transform?.(app);
+    let current = app;
     const { host } = config;
     const clock = createLocalClock();
     // Each function signs with its own key and may do only what its role allows; any other
@@ -101,15 +102,15 @@ export async function startLocalStack(
 
     const triggerFailures = createTriggerFailures();
     const mailbox = new Mailbox({ log, now: () => clock.now() });
-    const [pool] = app.userPools;
-    const cognito = pool
-      ? await startCognito({
+    const cognito = app.userPools.length
+      ? await startUserPools({
           port: config.ports.cognito,
           host,
           dataDir: `${config.dataDir}/cognito`,
           region: app.region,
-          lambdaEndpoint: lambda.endpoint,
-          postConfirmationFunction: pool.triggers.PostConfirmation ?? "",
+          accountId: app.accountId,
+          pools: app.userPools,
+          invoke: (name, event, caller) => lambda.invoke(name, event, caller),
           mailbox,
           log,
           clock,
@@ -118,22 +119,17 @@ export async function startLocalStack(
         })
       : undefined;
     if (cognito) stops.push(cognito.stop);
+    // A JWT issuer the local stack can verify: one of its pools, named as AWS names it.
+    const jwksUrl = (issuer: string) => {
+      const pool = current.userPools.find((candidate) => cognito?.issuer(candidate.id) === issuer);
+      return pool && cognito?.jwksUrl(pool.id);
+    };
 
-    // Deployed values that differ locally: the pool's ids and issuer (the local pool picks
-    // its own), every API's URL and the sites' dev URLs.
+    // Deployed values that differ locally: every API's URL and the sites' dev URLs.
     const replacements = new Map<string, string>();
-    if (pool && cognito) {
-      replacements.set(pool.id, cognito.userPoolId);
-      const [client] = pool.clients;
-      if (client) replacements.set(client.id, cognito.userPoolClientId);
-      replacements.set(
-        `https://cognito-idp.${app.region}.amazonaws.com/${pool.id}`,
-        cognito.issuer,
-      );
-    }
     const apis = await startHttpApis(config, app, {
       lambda,
-      jwksUrl: (issuer) => (cognito && issuer === cognito.issuer ? cognito.jwksUrl : undefined),
+      jwksUrl,
       localize: (value) => localize(value, replacements),
       clock,
       log,
@@ -200,12 +196,12 @@ export async function startLocalStack(
     };
     if (outputsPath) await writeOutputs(outputsPath, outputs);
 
-    let current = app;
     const reload = async () => {
       const next = await loadApp(config);
       logLoaded(next, log);
       options.transform?.(next.app);
       await tables.apply(next.app.tables);
+      await cognito?.update(next.app.userPools);
       await apis.update(next.app);
       for (const [deployed, local] of apis.urls) replacements.set(deployed, local);
       await deployFunctions(lambda, localize(next.app, replacements), iam, endpoints);
