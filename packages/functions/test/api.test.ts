@@ -144,6 +144,16 @@ describe("PATCH /me", () => {
     ["a NUL in a name", { body: JSON.stringify({ firstName: "Ada\u0000" }) }, "invalid_name"],
     ["a bidi override", { body: JSON.stringify({ lastName: "\u202eecalevoL" }) }, "invalid_name"],
     ["a zero-width space alone", { body: JSON.stringify({ firstName: "\u200b" }) }, "invalid_name"],
+    [
+      "a zero-width space inside",
+      { body: JSON.stringify({ lastName: "Love\u200blace" }) },
+      "invalid_name",
+    ],
+    [
+      "combining marks only",
+      { body: JSON.stringify({ firstName: "\u0301\u0308" }) },
+      "invalid_name",
+    ],
     ["a lone surrogate", { body: '{"firstName":"\\ud800"}' }, "invalid_name"],
     [
       "bytes that are not UTF-8",
