@@ -1,3 +1,4 @@
+import { ProfileFields } from "../packages/core/src/profile-fields";
 import { UserPoolSettings } from "../packages/core/src/user-pool";
 import { permissionsFor, postConfirmationFunction } from "../packages/functions/src/definitions";
 import { isPermanentStage, settings } from "./stage";
@@ -21,6 +22,9 @@ export const userPool = new sst.aws.CognitoUserPool("Auth", {
   transform: {
     userPool: (args, opts) => {
       args.passwordPolicy = { ...UserPoolSettings.passwordPolicy };
+      // The custom attributes profile fields come from; a pool can gain one, never lose or change one.
+      const customAttributes = ProfileFields.customAttributeSchema();
+      if (customAttributes.length) args.schemas = customAttributes;
       args.accountRecoverySetting = {
         recoveryMechanisms: [{ name: "verified_email", priority: 1 }],
       };

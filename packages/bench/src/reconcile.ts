@@ -134,8 +134,7 @@ export function classifierBench(users = 1_000_000): ClassifierBench {
         status: "CONFIRMED",
         email: `user.${i}@example.com`,
         emailVerified: true,
-        firstName: "Synthetic",
-        lastName: undefined,
+        attributes: {},
       });
     }
     classifier.addUsers(page);

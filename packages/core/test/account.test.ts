@@ -17,6 +17,7 @@ import { Profile } from "../src/profile";
 import { useLocalDynamoDB } from "./env";
 import { interleaved } from "./interleave";
 import { captureLogs } from "./logs";
+import { newProfile } from "./profiles";
 
 const { client: dynamodb, tableName, rawItem } = useLocalDynamoDB();
 let pool: Harness;
@@ -57,12 +58,13 @@ async function confirmedUser(names: Record<string, string> = {}) {
 
 async function withProfile(names = { given_name: "Ada", family_name: "Lovelace" }) {
   const user = await confirmedUser(names);
-  await Profile.create(store(), {
-    userId: user.caller.userId,
-    email: user.email,
-    firstName: names.given_name,
-    lastName: names.family_name,
-  });
+  await Profile.create(
+    store(),
+    newProfile(user.caller.userId, user.email, {
+      firstName: names.given_name,
+      lastName: names.family_name,
+    }),
+  );
   return user;
 }
 
@@ -328,7 +330,7 @@ describe("deletion racing other requests", () => {
     const { caller, email } = await withProfile();
     await Account.remove(request().deps, caller);
     expect(
-      await Profile.create(store(), { userId: caller.userId, email, firstName: "Again" }),
+      await Profile.create(store(), newProfile(caller.userId, email, { firstName: "Again" })),
     ).toBe(false);
     await expectMarker(caller.userId);
   });

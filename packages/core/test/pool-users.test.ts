@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // The user-pool emulator the local stack runs (cognito-local, paging as Cognito does).
 import { type Harness, startHarness } from "../../local/test/cognito-harness";
 import { PoolUsers } from "../src/pool-users";
+import { attributesFor } from "./profiles";
 
 let h: Harness;
 const created = new Map<string, string>();
@@ -23,8 +24,9 @@ beforeAll(async () => {
         UserAttributes: [
           { Name: "email", Value: email },
           { Name: "email_verified", Value: i % 2 === 0 ? "true" : "false" },
-          { Name: "given_name", Value: `Given${i}` },
-          ...(i === 0 ? [{ Name: "family_name", Value: "Family" }] : []),
+          ...Object.entries(
+            attributesFor({ firstName: `Given${i}`, lastName: i === 0 ? "Family" : undefined }),
+          ).map(([Name, Value]) => ({ Name, Value })),
           { Name: "locale", Value: "fr" },
         ],
       }),
@@ -48,15 +50,15 @@ describe("PoolUsers.pages", () => {
     }
     expect(sizes).toEqual([60, 5]);
     expect(new Set(users.map((u) => u.userId))).toEqual(new Set(created.keys()));
-    const first = users.find((u) => u.lastName === "Family");
+    const first = users.find((u) => created.get(u.userId)?.startsWith("pool-users.0."));
     expect(first).toEqual({
       userId: expect.any(String),
       status: "FORCE_CHANGE_PASSWORD",
       email: created.get(first?.userId ?? ""),
       emailVerified: true,
-      firstName: "Given0",
-      lastName: "Family",
+      attributes: attributesFor({ firstName: "Given0", lastName: "Family" }),
     });
+    expect(Object.keys(first?.attributes ?? {})).toHaveLength(2);
     expect(users.filter((u) => u.emailVerified)).toHaveLength(33);
   });
 
@@ -96,16 +98,14 @@ describe("PoolUsers.fromUserType", () => {
       status: "CONFIRMED",
       email: undefined,
       emailVerified: false,
-      firstName: undefined,
-      lastName: undefined,
+      attributes: {},
     });
     expect(PoolUsers.fromUserType({})).toEqual({
       userId: "",
       status: "UNKNOWN",
       email: undefined,
       emailVerified: false,
-      firstName: undefined,
-      lastName: undefined,
+      attributes: {},
     });
     expect(
       PoolUsers.fromUserType({ Username: "name", Attributes: [{ Name: "sub", Value: "the-sub" }] })

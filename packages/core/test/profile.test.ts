@@ -7,6 +7,7 @@ import { Name } from "../src/name";
 import { Profile } from "../src/profile";
 import { useLocalDynamoDB } from "./env";
 import { anyName, satisfiesRule } from "./name-arbitrary";
+import { newProfile } from "./profiles";
 
 const { client, endpoint, tableName, rawItem } = useLocalDynamoDB();
 const store = Profile.store(tableName, client);
@@ -46,7 +47,7 @@ describe("Profile.create", () => {
     expect(
       await Profile.create(
         store,
-        { userId, email: "ada@example.com", firstName: " Ada ", lastName: "Lovelace" },
+        newProfile(userId, "ada@example.com", { firstName: " Ada ", lastName: "Lovelace" }),
         now,
       ),
     ).toBe(true);
@@ -62,12 +63,10 @@ describe("Profile.create", () => {
 
   it("leaves absent or empty names out instead of writing the string undefined", async () => {
     const userId = randomUUID();
-    await Profile.create(store, {
-      userId,
-      email: "x@example.com",
-      firstName: "",
-      lastName: undefined,
-    });
+    await Profile.create(
+      store,
+      newProfile(userId, "x@example.com", { firstName: "", lastName: undefined }),
+    );
     const item = await rawItem(userId);
     expect(Object.keys(item ?? {}).sort()).toEqual(["CreatedAt", "Email", "UpdatedAt", "UserID"]);
     expect(await Profile.get(store, userId)).toMatchObject({ firstName: null, lastName: null });
@@ -77,12 +76,12 @@ describe("Profile.create", () => {
     const userId = randomUUID();
     await Profile.create(
       store,
-      { userId, email: "a@example.com", firstName: "First" },
+      newProfile(userId, "a@example.com", { firstName: "First" }),
       new Date("2026-01-01T00:00:00Z"),
     );
     const again = await Profile.create(
       store,
-      { userId, email: "b@example.com", firstName: "Second" },
+      newProfile(userId, "b@example.com", { firstName: "Second" }),
       new Date("2026-06-01T00:00:00Z"),
     );
     expect(again).toBe(false);
@@ -107,7 +106,7 @@ describe("Profile.update", () => {
     const userId = randomUUID();
     await Profile.create(
       store,
-      { userId, email: "u@example.com", firstName: "Old", lastName: "Name" },
+      newProfile(userId, "u@example.com", { firstName: "Old", lastName: "Name" }),
       new Date("2026-01-01T00:00:00Z"),
     );
     const updated = await Profile.update(
@@ -129,7 +128,10 @@ describe("Profile.update", () => {
 
   it("clears both names in one update", async () => {
     const userId = randomUUID();
-    await Profile.create(store, { userId, email: "u@example.com", firstName: "A", lastName: "B" });
+    await Profile.create(
+      store,
+      newProfile(userId, "u@example.com", { firstName: "A", lastName: "B" }),
+    );
     const updated = await Profile.update(store, userId, { firstName: null, lastName: null });
     expect(updated.status === "active" && updated.profile).toMatchObject({
       firstName: null,
@@ -145,7 +147,7 @@ describe("Profile.update", () => {
 
   it("fails on an error other than its condition, without reading on as if the profile were gone", async () => {
     const userId = randomUUID();
-    await Profile.create(store, { userId, email: "u@example.com", firstName: "Kept" });
+    await Profile.create(store, newProfile(userId, "u@example.com", { firstName: "Kept" }));
     const before = await rawItem(userId);
     failNextCall();
     await expect(Profile.update(store, userId, { firstName: "Lost" })).rejects.toThrow(
@@ -193,7 +195,7 @@ describe("deletion markers", () => {
 
   it("replace the whole profile with the key, DeletedAt and ExpiresAt", async () => {
     const userId = randomUUID();
-    await Profile.create(store, { userId, email: "d@example.com", firstName: "Del" });
+    await Profile.create(store, newProfile(userId, "d@example.com", { firstName: "Del" }));
     const now = new Date("2026-03-01T10:00:00Z");
     await Profile.markDeleted(store, userId, hourLater(now), now);
     expect(await rawItem(userId)).toEqual({
@@ -227,7 +229,11 @@ describe("deletion markers", () => {
       status: "absent",
     });
     expect(
-      await Profile.create(store, { userId, email: "new@example.com", firstName: "New" }, expired),
+      await Profile.create(
+        store,
+        newProfile(userId, "new@example.com", { firstName: "New" }),
+        expired,
+      ),
     ).toBe(true);
     expect(Object.keys((await rawItem(userId)) ?? {}).sort()).toEqual([
       "CreatedAt",
@@ -253,12 +259,13 @@ describe("names from the user pool", () => {
   it("are cleaned by the name rule, never refused", async () => {
     const userId = randomUUID();
     expect(
-      await Profile.create(store, {
-        userId,
-        email: "n@example.com",
-        firstName: "\u202eAda\u0000\n",
-        lastName: `${"x".repeat(49)}\u{1F600}\u{1F600}`,
-      }),
+      await Profile.create(
+        store,
+        newProfile(userId, "n@example.com", {
+          firstName: "\u202eAda\u0000\n",
+          lastName: `${"x".repeat(49)}\u{1F600}\u{1F600}`,
+        }),
+      ),
     ).toBe(true);
     expect(await Profile.get(store, userId)).toMatchObject({
       firstName: "Ada",
@@ -268,7 +275,7 @@ describe("names from the user pool", () => {
 
   it("leave out a name with nothing valid left", async () => {
     const userId = randomUUID();
-    await Profile.create(store, { userId, email: "n@example.com", firstName: "\u200b\u0000" });
+    await Profile.create(store, newProfile(userId, "n@example.com", { firstName: "\u200b\u0000" }));
     expect(Object.keys((await rawItem(userId)) ?? {})).not.toContain("firstName");
   });
 });
@@ -330,7 +337,7 @@ describe("Profile.updateEmail", () => {
     const userId = randomUUID();
     await Profile.create(
       store,
-      { userId, email: "old@example.com", firstName: "Ada" },
+      newProfile(userId, "old@example.com", { firstName: "Ada" }),
       new Date("2026-01-01T00:00:00Z"),
     );
     const changed = await Profile.updateEmail(

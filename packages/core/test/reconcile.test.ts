@@ -6,6 +6,7 @@ import type { PoolUsers } from "../src/pool-users";
 import { Profile } from "../src/profile";
 import { Reconcile } from "../src/reconcile";
 import { useLocalDynamoDB } from "./env";
+import { attributesFor, newProfile } from "./profiles";
 
 const { client, tableName, endpoint, rawItem } = useLocalDynamoDB();
 const profiles = Profile.store(tableName, client);
@@ -25,8 +26,7 @@ function user(overrides: Partial<PoolUsers.User> = {}): PoolUsers.User {
     status: "CONFIRMED",
     email: `${randomUUID()}@example.com`,
     emailVerified: true,
-    firstName: undefined,
-    lastName: undefined,
+    attributes: {},
     ...overrides,
   };
 }
@@ -174,10 +174,13 @@ describe("Reconcile.apply", () => {
     const fromTrigger = randomUUID();
     await Profile.create(
       profiles,
-      { userId: fromTrigger, email: "t@example.com", firstName: "  Ada ", lastName: "" },
+      newProfile(fromTrigger, "t@example.com", { firstName: "  Ada ", lastName: "" }),
       now(),
     );
-    const missing = user({ email: "t@example.com", firstName: "  Ada ", lastName: "" });
+    const missing = user({
+      email: "t@example.com",
+      attributes: attributesFor({ firstName: "  Ada ", lastName: "" }),
+    });
     const findings = Reconcile.classify([], [missing]);
     const outcome = await Reconcile.apply(deps, findings, { now });
     expect(outcome).toMatchObject({ created: 1, alreadyExisted: 0, interrupted: false });

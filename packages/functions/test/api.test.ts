@@ -7,6 +7,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { useLocalDynamoDB } from "../../core/test/env";
 import { captureLogs } from "../../core/test/logs";
 import { anyName, satisfiesRule } from "../../core/test/name-arbitrary";
+import { newProfile } from "../../core/test/profiles";
 import { type ApiEvent, type ApiResult, isJsonContentType } from "../src/api/http";
 import { apiEvent } from "./events";
 
@@ -29,7 +30,7 @@ afterEach(() => {
 
 async function existingUser(names: { firstName?: string; lastName?: string } = {}) {
   const userId = randomUUID();
-  await Profile.create(store, { userId, email: "me@example.com", ...names });
+  await Profile.create(store, newProfile(userId, "me@example.com", names));
   return userId;
 }
 

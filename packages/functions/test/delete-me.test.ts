@@ -2,6 +2,7 @@ import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { Profile } from "@userprofile/core/profile";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useLocalDynamoDB } from "../../core/test/env";
+import { newProfile } from "../../core/test/profiles";
 import {
   failure,
   type Harness,
@@ -35,7 +36,10 @@ describe("DELETE /me", () => {
     const email = uniqueEmail("delete-me");
     const { UserSub } = await signUpAndConfirm(pool, email);
     const userId = UserSub as string;
-    await Profile.create(store, { userId, email, firstName: "Ada", lastName: "Lovelace" });
+    await Profile.create(
+      store,
+      newProfile(userId, email, { firstName: "Ada", lastName: "Lovelace" }),
+    );
 
     const result = await deleteMe(apiEvent("DELETE /me", { sub: userId }));
 

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { PoolUsers } from "@userprofile/core/pool-users";
 import { Reconcile } from "@userprofile/core/reconcile";
 import { describe, expect, it } from "vitest";
+import { attributesFor } from "../../core/test/profiles";
 import { parseOptions, UsageError } from "../src/args";
 import { describeError, redact } from "../src/errors";
 import { progressDisplay, progressLine } from "../src/progress";
@@ -88,8 +89,7 @@ const user = (overrides: Partial<PoolUsers.User> = {}): PoolUsers.User => ({
   status: "CONFIRMED",
   email: "person@example.com",
   emailVerified: true,
-  firstName: "Grace",
-  lastName: "Hopper",
+  attributes: attributesFor({ firstName: "Grace", lastName: "Hopper" }),
   ...overrides,
 });
 

@@ -17,8 +17,12 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { Profile } from "@userprofile/core/profile";
 import type { LocalOutputs } from "@userprofile/local/stack";
+import { attributesFor, newProfile } from "../../core/test/profiles";
 
 export const PASSWORD = "Seed-Passw0rd!";
+
+const poolAttributes = (names: { firstName?: string; lastName?: string }) =>
+  Object.entries(attributesFor(names)).map(([Name, Value]) => ({ Name, Value }));
 
 /** What the pool and the table hold after seeding, by the kind of drift each user has. */
 export interface Seed {
@@ -128,12 +132,7 @@ export async function seedDrift(
         UserAttributes: [
           { Name: "email", Value: identity.email },
           { Name: "email_verified", Value: "true" },
-          ...(identity.firstName !== undefined
-            ? [{ Name: "given_name", Value: identity.firstName }]
-            : []),
-          ...(identity.lastName !== undefined
-            ? [{ Name: "family_name", Value: identity.lastName }]
-            : []),
+          ...poolAttributes(identity),
         ],
       }),
     );
@@ -157,11 +156,7 @@ export async function seedDrift(
         ClientId: outputs.userPoolClientId,
         Username: identity.email,
         Password: PASSWORD,
-        UserAttributes: [
-          { Name: "email", Value: identity.email },
-          { Name: "given_name", Value: identity.firstName },
-          { Name: "family_name", Value: identity.lastName },
-        ],
+        UserAttributes: [{ Name: "email", Value: identity.email }, ...poolAttributes(identity)],
       }),
     );
     return result.UserSub as string;
@@ -190,7 +185,7 @@ export async function seedDrift(
   const healthyUser = async () => {
     const identity = person();
     const sub = await adminUser(identity);
-    await Profile.create(profiles, { userId: sub, ...identity });
+    await Profile.create(profiles, newProfile(sub, identity.email, identity));
     return { sub, identity };
   };
 
@@ -248,7 +243,8 @@ export async function seedDrift(
   });
   await inParallel(times(counts.orphanRows), width, async () => {
     const sub = randomUUID();
-    await Profile.create(profiles, { userId: sub, ...person() });
+    const identity = person();
+    await Profile.create(profiles, newProfile(sub, identity.email, identity));
     seed.orphans.push(sub);
   });
   await inParallel(times(counts.orphanDeletedUsers), width, async () => {

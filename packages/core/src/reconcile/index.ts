@@ -262,12 +262,7 @@ export namespace Reconcile {
         }
         const created = await Profile.create(
           deps.profiles,
-          {
-            userId: user.userId,
-            email: user.email,
-            firstName: user.firstName,
-            lastName: user.lastName,
-          },
+          { userId: user.userId, email: user.email, attributes: user.attributes },
           options.now?.(),
         );
         if (created) outcome.created += 1;

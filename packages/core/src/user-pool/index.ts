@@ -5,8 +5,6 @@
 export const UserPoolSettings = {
   /** Users sign in with their email; the pool's username is then the user's `sub`. */
   usernameAttributes: ["email"],
-  /** Optional standard attributes (no schema needed), stored on the profile as firstName / lastName. */
-  nameAttributes: { firstName: "given_name", lastName: "family_name" },
   passwordPolicy: {
     minimumLength: 8,
     requireLowercase: true,
