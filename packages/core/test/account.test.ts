@@ -17,7 +17,7 @@ import { Profile } from "../src/profile";
 import { useLocalDynamoDB } from "./env";
 import { interleaved } from "./interleave";
 import { captureLogs } from "./logs";
-import { newProfile } from "./profiles";
+import { activeProfile, newProfile } from "./profiles";
 
 const { client: dynamodb, tableName, rawItem } = useLocalDynamoDB();
 let pool: Harness;
@@ -135,7 +135,7 @@ describe("Account.remove", () => {
     await expect(Account.remove(attempt.deps, forged)).rejects.toThrow(/does not match/);
     expect(attempt.cognito.calls).not.toContain("AdminDeleteUserCommand");
     expect(await userExists(victim.caller.userId)).toBe(true);
-    expect(await Profile.get(store(), victim.caller.userId)).toMatchObject({
+    expect(await activeProfile(store(), victim.caller.userId)).toMatchObject({
       lastName: "Lovelace",
     });
   });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Name } from "../src/name";
+import { Text } from "../src/text";
 import { anyName, satisfiesRule } from "./name-arbitrary";
 
 const verdictOf = (input: string) => {
@@ -67,7 +68,7 @@ describe("Name.check", () => {
   });
 
   it("counts characters (code points) after NFC, not UTF-16 units", () => {
-    expect(Name.length("😀")).toBe(1);
+    expect(Text.length("😀")).toBe(1);
     expect(Name.check(`${"e\u0301".repeat(50)}`)).toEqual({ ok: true, value: "é".repeat(50) });
   });
 
@@ -124,7 +125,7 @@ describe("Name.check", () => {
     fc.assert(
       fc.property(anyName, invisible, fc.nat(), (input, character, at) => {
         const verdict = Name.check(input);
-        if (!verdict.ok || Name.length(verdict.value) < 2) return;
+        if (!verdict.ok || Text.length(verdict.value) < 2) return;
         const characters = Array.from(verdict.value);
         const index = 1 + (at % (characters.length - 1));
         characters.splice(index, 0, character);

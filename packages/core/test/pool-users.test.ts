@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  type UserType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 // The user-pool emulator the local stack runs (cognito-local, paging as Cognito does).
 import { type Harness, startHarness } from "../../local/test/cognito-harness";
 import { PoolUsers } from "../src/pool-users";
@@ -82,35 +83,41 @@ describe("PoolUsers.pages", () => {
   });
 });
 
-describe("PoolUsers.fromUserType", () => {
-  it("reads the sub, the status and the verified flag; an empty email is no email", () => {
+describe("PoolUsers.pages, given users with odd records", () => {
+  /** One ListUsers page as the pool could answer it, with no further page. */
+  async function read(users: UserType[]) {
+    vi.spyOn(h.client, "send").mockResolvedValueOnce({ Users: users } as never);
+    const read: PoolUsers.User[] = [];
+    for await (const page of PoolUsers.pages(h.client, h.pool.userPoolId)) read.push(...page);
+    vi.restoreAllMocks();
+    return read;
+  }
+
+  it("reads the sub, the status and the verified flag; an empty email is no email", async () => {
     expect(
-      PoolUsers.fromUserType({
-        Username: "fallback-username",
-        UserStatus: "CONFIRMED",
-        Attributes: [
-          { Name: "email", Value: "" },
-          { Name: "email_verified", Value: "false" },
-        ],
-      }),
-    ).toEqual({
-      userId: "fallback-username",
-      status: "CONFIRMED",
-      email: undefined,
-      emailVerified: false,
-      attributes: {},
-    });
-    expect(PoolUsers.fromUserType({})).toEqual({
-      userId: "",
-      status: "UNKNOWN",
-      email: undefined,
-      emailVerified: false,
-      attributes: {},
-    });
-    expect(
-      PoolUsers.fromUserType({ Username: "name", Attributes: [{ Name: "sub", Value: "the-sub" }] })
-        .userId,
-    ).toBe("the-sub");
+      await read([
+        {
+          Username: "fallback-username",
+          UserStatus: "CONFIRMED",
+          Attributes: [
+            { Name: "email", Value: "" },
+            { Name: "email_verified", Value: "false" },
+          ],
+        },
+        {},
+        { Username: "name", Attributes: [{ Name: "sub", Value: "the-sub" }] },
+      ]),
+    ).toEqual([
+      {
+        userId: "fallback-username",
+        status: "CONFIRMED",
+        email: undefined,
+        emailVerified: false,
+        attributes: {},
+      },
+      { userId: "", status: "UNKNOWN", email: undefined, emailVerified: false, attributes: {} },
+      expect.objectContaining({ userId: "the-sub" }),
+    ]);
   });
 });
 

@@ -7,7 +7,7 @@ import { Name } from "../src/name";
 import { Profile } from "../src/profile";
 import { useLocalDynamoDB } from "./env";
 import { anyName, satisfiesRule } from "./name-arbitrary";
-import { newProfile } from "./profiles";
+import { activeProfile, newProfile } from "./profiles";
 
 const { client, endpoint, tableName, rawItem } = useLocalDynamoDB();
 const store = Profile.store(tableName, client);
@@ -69,7 +69,7 @@ describe("Profile.create", () => {
     );
     const item = await rawItem(userId);
     expect(Object.keys(item ?? {}).sort()).toEqual(["CreatedAt", "Email", "UpdatedAt", "UserID"]);
-    expect(await Profile.get(store, userId)).toMatchObject({ firstName: null, lastName: null });
+    expect(await activeProfile(store, userId)).toMatchObject({ firstName: null, lastName: null });
   });
 
   it("never overwrites: a second create keeps the first CreatedAt and names", async () => {
@@ -85,7 +85,7 @@ describe("Profile.create", () => {
       new Date("2026-06-01T00:00:00Z"),
     );
     expect(again).toBe(false);
-    expect(await Profile.get(store, userId)).toMatchObject({
+    expect(await activeProfile(store, userId)).toMatchObject({
       email: "a@example.com",
       firstName: "First",
       createdAt: "2026-01-01T00:00:00.000Z",
@@ -179,7 +179,7 @@ describe("Profile.get", () => {
         },
       }),
     );
-    expect(await Profile.get(store, userId)).toEqual({
+    expect(await activeProfile(store, userId)).toEqual({
       userId,
       email: "old@example.com",
       firstName: "Early",
@@ -204,7 +204,7 @@ describe("deletion markers", () => {
       ExpiresAt: { N: String(Date.parse("2026-03-01T11:00:00Z") / 1000) },
     });
     expect(await Profile.load(store, userId, now)).toEqual({ status: "deleted" });
-    expect(await Profile.get(store, userId, now)).toBeNull();
+    expect(await activeProfile(store, userId, now)).toBeNull();
   });
 
   it("block creates and updates until they expire", async () => {
@@ -267,7 +267,7 @@ describe("names from the user pool", () => {
         }),
       ),
     ).toBe(true);
-    expect(await Profile.get(store, userId)).toMatchObject({
+    expect(await activeProfile(store, userId)).toMatchObject({
       firstName: "Ada",
       lastName: `${"x".repeat(49)}\u{1F600}`,
     });
@@ -461,14 +461,18 @@ describe("reads", () => {
   });
 
   it("read an item missing attributes with empty text and no names, never undefined", () => {
-    expect(Profile.fromItem({ UserID: "u-1" })).toEqual({
-      userId: "u-1",
-      email: "",
-      firstName: null,
-      lastName: null,
-      createdAt: "",
-      updatedAt: "",
+    const now = new Date();
+    expect(Profile.stateOf({ UserID: "u-1" }, now)).toEqual({
+      status: "active",
+      profile: {
+        userId: "u-1",
+        email: "",
+        firstName: null,
+        lastName: null,
+        createdAt: "",
+        updatedAt: "",
+      },
     });
-    expect(Profile.fromItem({}).userId).toBe("");
+    expect(Profile.stateOf({}, now)).toMatchObject({ profile: { userId: "" } });
   });
 });

@@ -1,4 +1,4 @@
-import type { Profile } from "../src/profile";
+import { Profile } from "../src/profile";
 import { ProfileFields } from "../src/profile-fields";
 
 type FieldValues = Partial<Record<ProfileFields.Key, string | undefined>>;
@@ -20,4 +20,14 @@ export function newProfile(
   values: FieldValues = {},
 ): Profile.NewProfile {
   return { userId, email, attributes: attributesFor(values) };
+}
+
+/** The active profile, or null when there is none or the account was deleted. */
+export async function activeProfile(
+  store: Profile.Store,
+  userId: string,
+  now = new Date(),
+): Promise<Profile.Info | null> {
+  const state = await Profile.load(store, userId, now);
+  return state.status === "active" ? state.profile : null;
 }

@@ -6,6 +6,7 @@ import type { PoolUsers } from "../src/pool-users";
 import { Profile } from "../src/profile";
 import { Reconcile } from "../src/reconcile";
 import { useLocalDynamoDB } from "./env";
+import { classify } from "./findings";
 import { attributesFor, newProfile } from "./profiles";
 
 const { client, tableName, endpoint, rawItem } = useLocalDynamoDB();
@@ -36,7 +37,7 @@ const profileItem = (userId: string, email: string) => ({
   CreatedAt: "2026-01-01T00:00:00.000Z",
 });
 
-describe("Reconcile.classify", () => {
+describe("Reconcile.Classifier", () => {
   it("sorts users and rows into missing, orphan, drift and unconfirmed", () => {
     const healthy = user();
     const missing = user();
@@ -53,7 +54,7 @@ describe("Reconcile.classify", () => {
       profileItem(unconfirmedWithRow.userId, "u@example.com"),
       profileItem(orphanId, "orphan@example.com"),
     ];
-    const findings = Reconcile.classify(items, [
+    const findings = classify(items, [
       healthy,
       missing,
       adminCreated,
@@ -75,7 +76,7 @@ describe("Reconcile.classify", () => {
   it("counts a user listed twice (a shifting page boundary) once, with or without a row", () => {
     const repeated = user();
     const withRow = user();
-    const findings = Reconcile.classify(
+    const findings = classify(
       [profileItem(withRow.userId, "old@example.com")],
       [repeated, withRow, { ...repeated }, { ...withRow }],
     );
@@ -86,7 +87,7 @@ describe("Reconcile.classify", () => {
 
   it("ignores items without a key, repeated items and users without a sub", () => {
     const id = randomUUID();
-    const findings = Reconcile.classify(
+    const findings = classify(
       [
         { Email: "keyless@example.com" },
         profileItem(id, "a@example.com"),
@@ -108,7 +109,7 @@ describe("Reconcile.classify", () => {
     const deleting = user();
     const expired = user();
     const goneId = randomUUID();
-    const findings = Reconcile.classify(
+    const findings = classify(
       [marker(deleting.userId, 3600), marker(expired.userId, -1), marker(goneId, 3600)],
       [deleting, expired],
       now,
@@ -116,8 +117,6 @@ describe("Reconcile.classify", () => {
     expect(findings.profilesScanned).toBe(0);
     expect(findings.orphans).toEqual([]);
     expect(findings.missing.map((u) => u.userId)).toEqual([expired.userId]);
-    expect(Reconcile.rowOf(marker(goneId, 3600), now)).toEqual({ kind: "other", userId: goneId });
-    expect(Reconcile.rowOf(marker(goneId, 0), now)).toBeNull();
   });
 
   it("never takes a live deletion marker for a profile, even one that still holds an email", () => {
@@ -131,21 +130,17 @@ describe("Reconcile.classify", () => {
       DeletedAt: "2026-02-28T23:00:00.000Z",
       ExpiresAt: Math.floor(now.getTime() / 1000) + 3600,
     });
-    const findings = Reconcile.classify(
+    const findings = classify(
       [markerWithEmail(deleting.userId), markerWithEmail(goneId)],
       [deleting],
       now,
     );
     expect(findings).toMatchObject({ profilesScanned: 0, missing: [], orphans: [], drift: [] });
-    expect(Reconcile.rowOf(markerWithEmail(goneId), now)).toEqual({
-      kind: "other",
-      userId: goneId,
-    });
   });
 
   it("finds no drift for a user whose email reads as empty, even if marked verified", () => {
     const withoutEmail = user({ email: undefined, emailVerified: true });
-    const findings = Reconcile.classify(
+    const findings = classify(
       [profileItem(withoutEmail.userId, "kept@example.com")],
       [withoutEmail],
     );
@@ -154,16 +149,13 @@ describe("Reconcile.classify", () => {
 
   it("treats an item without an email as no profile, yet not as missing or orphan", () => {
     const deleting = user();
-    const items = [{ UserID: deleting.userId }, { UserID: randomUUID() }];
-    const findings = Reconcile.classify(items, [deleting]);
+    const items = [
+      { UserID: deleting.userId },
+      { UserID: randomUUID() },
+      { Email: "no-key@example.com" },
+    ];
+    const findings = classify(items, [deleting]);
     expect(findings).toMatchObject({ profilesScanned: 0, missing: [], orphans: [], drift: [] });
-    expect(Reconcile.rowOf({ UserID: "a", Email: "e@example.com" })).toEqual({
-      kind: "profile",
-      userId: "a",
-      email: "e@example.com",
-    });
-    expect(Reconcile.rowOf({ UserID: "a" })).toEqual({ kind: "other", userId: "a" });
-    expect(Reconcile.rowOf({ Email: "no-key@example.com" })).toBeNull();
   });
 });
 
@@ -181,7 +173,7 @@ describe("Reconcile.apply", () => {
       email: "t@example.com",
       attributes: attributesFor({ firstName: "  Ada ", lastName: "" }),
     });
-    const findings = Reconcile.classify([], [missing]);
+    const findings = classify([], [missing]);
     const outcome = await Reconcile.apply(deps, findings, { now });
     expect(outcome).toMatchObject({ created: 1, alreadyExisted: 0, interrupted: false });
     expect(outcome.error).toBeUndefined();
@@ -200,7 +192,7 @@ describe("Reconcile.apply", () => {
     await Profile.markDeleted(profiles, live.userId, new Date(Date.now() + 3_600_000));
     const liveMarker = await rawItem(live.userId);
     // As if the live marker had been written after the scan.
-    const findings = Reconcile.classify([], [expired, live]);
+    const findings = classify([], [expired, live]);
     const outcome = await Reconcile.apply(deps, findings);
     expect(outcome).toMatchObject({ created: 1, alreadyExisted: 1 });
     expect((await rawItem(expired.userId))?.Email).toEqual({ S: expired.email });
@@ -209,7 +201,7 @@ describe("Reconcile.apply", () => {
 
   it("never overwrites a profile that appeared after the scan", async () => {
     const missing = user();
-    const findings = Reconcile.classify([], [missing]);
+    const findings = classify([], [missing]);
     await Profile.create(profiles, { userId: missing.userId, email: "first@example.com" });
     const before = await rawItem(missing.userId);
     const outcome = await Reconcile.apply(deps, findings, { now });
@@ -224,7 +216,7 @@ describe("Reconcile.apply", () => {
     for (const u of [drifted, raced]) {
       await Profile.create(profiles, { userId: u.userId, email: "old@example.com" });
     }
-    const findings = Reconcile.classify(
+    const findings = classify(
       [
         profileItem(drifted.userId, "old@example.com"),
         profileItem(raced.userId, "old@example.com"),
@@ -246,7 +238,7 @@ describe("Reconcile.apply", () => {
   it("leaves orphans alone without prune, and counts them as remaining drift", async () => {
     const orphan = randomUUID();
     await Profile.create(profiles, { userId: orphan, email: "o@example.com" });
-    const findings = Reconcile.classify([profileItem(orphan, "o@example.com")], []);
+    const findings = classify([profileItem(orphan, "o@example.com")], []);
     const outcome = await Reconcile.apply(deps, findings, { now });
     // The pool is unreachable here: asking it whether the user exists would be an error.
     expect(outcome).toMatchObject({ deleted: 0, orphansWithUser: 0, orphansChangedMeanwhile: 0 });
@@ -258,7 +250,7 @@ describe("Reconcile.apply", () => {
 
   it("stops starting writes when interrupted; a second run finishes the job", async () => {
     const users = Array.from({ length: 40 }, () => user());
-    const findings = Reconcile.classify([], users);
+    const findings = classify([], users);
     const interrupt = new AbortController();
     const first = await Reconcile.apply(deps, findings, {
       now,
@@ -285,10 +277,7 @@ describe("Reconcile.apply", () => {
       { userId: drifted.userId, email: "old@example.com" },
       new Date("2026-01-01T00:00:00.000Z"),
     );
-    const findings = Reconcile.classify(
-      [profileItem(drifted.userId, "old@example.com")],
-      [missing, drifted],
-    );
+    const findings = classify([profileItem(drifted.userId, "old@example.com")], [missing, drifted]);
     const before = new Date().toISOString();
     const outcome = await Reconcile.apply(deps, findings);
     const after = new Date().toISOString();
@@ -320,7 +309,7 @@ describe("Reconcile.apply", () => {
     };
     const run = async (concurrency: number | undefined) => {
       const table = counting();
-      const findings = Reconcile.classify(
+      const findings = classify(
         [],
         Array.from({ length: 12 }, () => user()),
       );
@@ -334,7 +323,7 @@ describe("Reconcile.apply", () => {
   });
 
   it("cannot make a profile for a user without an email, and says so", async () => {
-    const findings = Reconcile.classify([], [user({ email: undefined })]);
+    const findings = classify([], [user({ email: undefined })]);
     const outcome = await Reconcile.apply(deps, findings, { now });
     expect(outcome).toMatchObject({ created: 0, missingWithoutEmail: 1 });
     expect(Reconcile.remainingDrift(findings, outcome)).toBe(1);
@@ -342,7 +331,7 @@ describe("Reconcile.apply", () => {
 
   it("is not interrupted when the signal fires after the last write", async () => {
     const interrupt = new AbortController();
-    const findings = Reconcile.classify([], [user(), user()]);
+    const findings = classify([], [user(), user()]);
     const outcome = await Reconcile.apply(deps, findings, {
       signal: interrupt.signal,
       onProgress: (progress) => {
@@ -355,7 +344,7 @@ describe("Reconcile.apply", () => {
   it("starts no new write once one has failed", async () => {
     // An empty key is refused by DynamoDB: an error no condition explains.
     const findings: Reconcile.Findings = {
-      ...Reconcile.classify([], []),
+      ...classify([], []),
       missing: [user({ userId: "" }), ...Array.from({ length: 20 }, () => user())],
     };
     const outcome = await Reconcile.apply(deps, findings, { concurrency: 2 });
@@ -368,7 +357,7 @@ describe("Reconcile.apply", () => {
       ...deps,
       profiles: Profile.store("NoSuchTable", new DynamoDBClient({ endpoint, region: "us-east-1" })),
     };
-    const findings = Reconcile.classify([], [user(), user(), user()]);
+    const findings = classify([], [user(), user(), user()]);
     const outcome = await Reconcile.apply(broken, findings, { concurrency: 1 });
     expect((outcome.error as Error).name).toBe("ResourceNotFoundException");
     expect(outcome).toMatchObject({ created: 0, interrupted: false });
@@ -378,7 +367,7 @@ describe("Reconcile.apply", () => {
 
 describe("Reconcile.summary", () => {
   it("reports what was found and what was written, as numbers", () => {
-    const findings = Reconcile.classify(
+    const findings = classify(
       [profileItem(randomUUID(), "o@example.com")],
       [user(), user({ status: "UNCONFIRMED" })],
     );

@@ -20,7 +20,7 @@ export function fieldOf(profile: Profile, field: Field): string | null {
   return typeof value === "string" ? value : null;
 }
 
-export const PASSWORD_RULES = passwordRules();
+const PASSWORD_RULES = passwordRules();
 
 export function checkPassword(password: string) {
   return PASSWORD_RULES.map((rule) => ({
@@ -57,7 +57,7 @@ export function fieldError(field: Field, value: string): string | undefined {
 }
 
 /** The value as the API stores it (NFC, trimmed), or "" for an empty field; call after fieldError. */
-export function fieldValue(field: Field, value: string): string {
+function fieldValue(field: Field, value: string): string {
   if (field.rule.isBlank(value)) return "";
   const verdict = field.rule.check(value, field.label);
   return verdict.ok ? verdict.value : value;

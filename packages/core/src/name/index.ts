@@ -11,7 +11,7 @@ import { Text } from "../text/index";
  */
 export namespace Name {
   /** Counted in Unicode code points after NFC, so an emoji counts as one, as a person sees it. */
-  export const MAX_LENGTH = 50;
+  const MAX_LENGTH = 50;
 
   export type Problem = Text.Problem | "invisible" | "no_base";
 
@@ -58,7 +58,6 @@ export namespace Name {
     return false;
   }
 
-  export const length = Text.length;
   export const isBlank = Text.isBlank;
 
   /**

@@ -22,12 +22,12 @@ export namespace PoolUsers {
   }
 
   /** ListUsers returns at most 60 users a call. */
-  export const PAGE_SIZE = 60;
+  const PAGE_SIZE = 60;
 
   /** Only what reconciling needs, which also keeps pages small. */
-  export const ATTRIBUTES = ["sub", "email", "email_verified", ...ProfileFields.poolAttributes];
+  const ATTRIBUTES = ["sub", "email", "email_verified", ...ProfileFields.poolAttributes];
 
-  export function fromUserType(user: UserType): User {
+  function fromUserType(user: UserType): User {
     const attributes = new Map(
       user.Attributes?.map((attribute) => [attribute.Name, attribute.Value]),
     );

@@ -1,10 +1,5 @@
 import { fields } from "./fields";
-import {
-  type Definition as FieldDefinition,
-  type Rule as FieldRule,
-  nameRule,
-  textRule,
-} from "./rules";
+import type { Definition as FieldDefinition, Rule as FieldRule } from "./rules";
 
 /**
  * The profile's own fields (fields.ts), and what follows from them. Pure (no
@@ -13,7 +8,6 @@ import {
 export namespace ProfileFields {
   export type Definition = FieldDefinition;
   export type Rule = FieldRule;
-  export const rules = { name: nameRule, text: textRule };
 
   type Defined = (typeof fields)[number];
   export type Key = Defined["key"];

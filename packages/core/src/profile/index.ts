@@ -8,7 +8,6 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { VisibleError } from "../error/index";
-import { Name } from "../name/index";
 import { ProfileFields } from "../profile-fields/index";
 import { UsersTable } from "../users-table/index";
 
@@ -32,8 +31,6 @@ export namespace Profile {
   /** A validated change: a field set to a string, cleared with `null`, or left out. */
   export type Changes = { [K in ProfileFields.EditableKey]?: string | null };
 
-  /** @see Name.MAX_LENGTH */
-  export const NAME_MAX_LENGTH = Name.MAX_LENGTH;
   const EDITABLE_KEYS = ProfileFields.editable.map((field) => field.key).join(", ");
 
   /**
@@ -167,12 +164,6 @@ export namespace Profile {
       }),
     );
     return stateOf(result.Item, now);
-  }
-
-  /** The active profile, or null when there is none or the account was deleted. */
-  export async function get(store: Store, userId: string, now = new Date()): Promise<Info | null> {
-    const state = await load(store, userId, now);
-    return state.status === "active" ? state.profile : null;
   }
 
   /**
@@ -347,7 +338,7 @@ export namespace Profile {
     return Math.floor(date.getTime() / 1000);
   }
 
-  export function fromItem(item: Record<string, unknown>): Info {
+  function fromItem(item: Record<string, unknown>): Info {
     const text = (name: string) => (typeof item[name] === "string" ? (item[name] as string) : null);
     const fields: Record<string, string | null> = {};
     for (const field of ProfileFields.all) fields[field.key] = text(field.attribute);

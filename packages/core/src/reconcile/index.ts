@@ -24,7 +24,7 @@ export namespace Reconcile {
   }
 
   /** An item of the Users table as reconciling sees it. */
-  export type Row =
+  type Row =
     | { kind: "profile"; userId: string; email: string }
     /**
      * Keyed by a user's sub but not a profile, such as the marker a deleted
@@ -38,7 +38,7 @@ export namespace Reconcile {
    * deletion marker counts as no item at all, as it does for the API: its
    * user, if still in the pool, is missing a profile.
    */
-  export function rowOf(item: Record<string, unknown>, now = new Date()): Row | null {
+  function rowOf(item: Record<string, unknown>, now = new Date()): Row | null {
     const userId = item[UsersTable.partitionKey];
     if (typeof userId !== "string") return null;
     const state = Profile.stateOf(item, now);
@@ -134,17 +134,6 @@ export namespace Reconcile {
       }
       return this.findings;
     }
-  }
-
-  export function classify(
-    items: Iterable<Record<string, unknown>>,
-    users: Iterable<PoolUsers.User>,
-    now = new Date(),
-  ): Findings {
-    const classifier = new Classifier(now);
-    classifier.addItems(items);
-    classifier.addUsers(users);
-    return classifier.finish();
   }
 
   export type Progress =

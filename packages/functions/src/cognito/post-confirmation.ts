@@ -19,7 +19,7 @@ const profiles = Profile.store(
 );
 
 /** Cognito shows this text to the user; the details go to the log. */
-export const FAILURE_MESSAGE =
+const FAILURE_MESSAGE =
   "Your account is confirmed, but your profile could not be saved yet. Sign in to continue.";
 
 /** One line per invocation, counted by outcome in CloudWatch (see infra/monitoring.ts). */
