@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { PoolUsers } from "../src/pool-users";
 import { Reconcile } from "../src/reconcile";
 
@@ -12,3 +13,22 @@ export function classify(
   classifier.addUsers(users);
   return classifier.finish();
 }
+
+/** A confirmed pool user with a verified email and no field attributes, unless overridden. */
+export function poolUser(overrides: Partial<PoolUsers.User> = {}): PoolUsers.User {
+  return {
+    userId: randomUUID(),
+    status: "CONFIRMED",
+    email: `${randomUUID()}@example.com`,
+    emailVerified: true,
+    attributes: {},
+    ...overrides,
+  };
+}
+
+/** A profile item as the table holds it. */
+export const profileItem = (userId: string, email: string) => ({
+  UserID: userId,
+  Email: email,
+  CreatedAt: "2026-01-01T00:00:00.000Z",
+});

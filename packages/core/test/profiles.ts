@@ -1,3 +1,4 @@
+import { vi } from "vitest";
 import { Profile } from "../src/profile";
 import { ProfileFields } from "../src/profile-fields";
 
@@ -30,4 +31,11 @@ export async function activeProfile(
 ): Promise<Profile.Info | null> {
   const state = await Profile.load(store, userId, now);
   return state.status === "active" ? state.profile : null;
+}
+
+/** A failure that is not a failed condition, as the network or DynamoDB can raise. */
+export function failNextCall(store: Profile.Store) {
+  vi.spyOn(store.client, "send").mockRejectedValueOnce(
+    Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }),
+  );
 }

@@ -7,9 +7,9 @@ import {
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { VisibleError } from "../error/index";
 import { ProfileFields } from "../profile-fields/index";
 import { UsersTable } from "../users-table/index";
+import { type FieldChanges, parseFieldChanges } from "./changes";
 
 const A = UsersTable.attributes;
 
@@ -29,9 +29,7 @@ export namespace Profile {
   }
 
   /** A validated change: a field set to a string, cleared with `null`, or left out. */
-  export type Changes = { [K in ProfileFields.EditableKey]?: string | null };
-
-  const EDITABLE_KEYS = ProfileFields.editable.map((field) => field.key).join(", ");
+  export type Changes = FieldChanges;
 
   /**
    * What the table holds for a user. A deleted account leaves a marker (no
@@ -44,49 +42,11 @@ export namespace Profile {
     | { status: "absent" };
 
   /**
-   * Validates a PATCH body. Unknown fields are refused rather than ignored, so
-   * a client typo (`firstname`) is an error instead of a silent no-op.
+   * Validates a PATCH body against the editable fields. Unknown fields are
+   * refused rather than ignored, so a client typo (`firstname`) is an error
+   * instead of a silent no-op.
    */
-  export function parseChanges(input: unknown): Changes {
-    if (typeof input !== "object" || input === null || Array.isArray(input)) {
-      throw new VisibleError("input", "invalid_body", "The body must be a JSON object.");
-    }
-    const changes: Record<string, string | null> = {};
-    for (const [key, value] of Object.entries(input)) {
-      const field = ProfileFields.editable.find((candidate) => candidate.key === key);
-      if (!field) {
-        const known = ProfileFields.all.some((candidate) => candidate.key === key);
-        throw new VisibleError(
-          "input",
-          "unknown_field",
-          known
-            ? `"${key}" cannot be changed. Editable fields: ${EDITABLE_KEYS}.`
-            : `Unknown field "${Array.from(key).slice(0, 40).join("")}". Editable fields: ${EDITABLE_KEYS}.`,
-        );
-      }
-      changes[key] = parseValue(field, value);
-    }
-    if (Object.keys(changes).length === 0) {
-      throw new VisibleError(
-        "input",
-        "empty_change",
-        `Nothing to change. Editable fields: ${EDITABLE_KEYS}.`,
-      );
-    }
-    return changes as Changes;
-  }
-
-  function parseValue(field: ProfileFields.Definition, value: unknown): string | null {
-    if (value === null) return null;
-    if (typeof value !== "string") {
-      throw new VisibleError("input", "invalid_type", `"${field.key}" must be a string or null.`);
-    }
-    const verdict = field.rule.check(value, `"${field.key}"`);
-    if (!verdict.ok) {
-      throw new VisibleError("input", field.rule.code, `${verdict.message} Send null to clear it.`);
-    }
-    return verdict.value;
-  }
+  export const parseChanges = parseFieldChanges;
 
   export interface Store {
     tableName: string;
