@@ -5,9 +5,9 @@ import {
   paginateListUsers,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { DeleteItemCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { localCredentials } from "@userprofile/core/aws-tools";
 import type { PoolUsers } from "@userprofile/core/pool-users";
 import { Reconcile } from "@userprofile/core/reconcile";
-import { localCredentials } from "@userprofile/local/dynamodb";
 import { reconcileClients } from "@userprofile/ops/clients";
 import { targetFromOutputs } from "@userprofile/ops/target";
 import type { StackHandle } from "./stack";

@@ -6,12 +6,12 @@ import {
   ConfirmSignUpCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { localCredentials } from "@userprofile/core/aws-tools";
 import {
   configureAmplifyInNode,
   srpSignIn as signInWithSrp,
 } from "@userprofile/local/amplify-node";
 import { ephemeralConfig } from "@userprofile/local/config";
-import { localCredentials } from "@userprofile/local/dynamodb";
 import { type LocalStack, startLocalStack } from "@userprofile/local/stack";
 import type { BundleResult } from "./bundles";
 import { lambdaEnvironment } from "./child";

@@ -10,9 +10,9 @@ import {
   ProvisionedThroughputExceededException,
   ThrottlingException,
 } from "@aws-sdk/client-dynamodb";
+import { localCredentials } from "@userprofile/core/aws-tools";
 import { Reconcile } from "@userprofile/core/reconcile";
 import { ephemeralConfig } from "@userprofile/local/config";
-import { localCredentials } from "@userprofile/local/dynamodb";
 import { type LocalStack, startLocalStack } from "@userprofile/local/stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ReconcileClients, reconcileClients } from "../src/clients";
