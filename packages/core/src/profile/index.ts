@@ -56,7 +56,7 @@ export namespace Profile {
   export function store(tableName: string, client = new DynamoDBClient({})): Store {
     return {
       tableName,
-      // A name left out is undefined: the document client drops undefined
+      // A field left out is undefined: the document client drops undefined
       // top-level attributes itself (and throws on nested ones, which nothing writes).
       client: DynamoDBDocumentClient.from(client),
     };
