@@ -3,8 +3,8 @@ import {
   corsAllowHeaders,
   corsAllowMethods,
   devOrigins,
-} from "../packages/functions/src/api/routes";
-import { apiFunctionDefaults, permissionsFor } from "../packages/functions/src/definitions";
+} from "@userprofile/functions/api/routes";
+import { apiFunctionDefaults, permissionsFor } from "@userprofile/functions/definitions";
 import { userPool, userPoolLink, webClient } from "./auth";
 import { logRetention } from "./functions";
 import { router } from "./router";

@@ -1,5 +1,6 @@
-import { UserPoolSettings } from "../packages/core/src/user-pool";
-import { permissionsFor, postConfirmationFunction } from "../packages/functions/src/definitions";
+import { ProfileFields } from "@userprofile/core/profile-fields";
+import { UserPoolSettings } from "@userprofile/core/user-pool";
+import { permissionsFor, postConfirmationFunction } from "@userprofile/functions/definitions";
 import { isPermanentStage, settings } from "./stage";
 import { usersTable, usersTableLink } from "./storage";
 
@@ -21,6 +22,9 @@ export const userPool = new sst.aws.CognitoUserPool("Auth", {
   transform: {
     userPool: (args, opts) => {
       args.passwordPolicy = { ...UserPoolSettings.passwordPolicy };
+      // The custom attributes profile fields come from; a pool can gain one, never lose or change one.
+      const customAttributes = ProfileFields.customAttributeSchema();
+      if (customAttributes.length) args.schemas = customAttributes;
       args.accountRecoverySetting = {
         recoveryMechanisms: [{ name: "verified_email", priority: 1 }],
       };

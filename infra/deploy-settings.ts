@@ -9,6 +9,8 @@
  * variables from the environment they inherit.
  */
 
+import { type CognitoPlan, parseCognitoPlan } from "@userprofile/core/user-pool";
+
 export const settingVariables = {
   sesFromAddress: "SES_FROM_ADDRESS",
   sesIdentityArn: "SES_IDENTITY_ARN",
@@ -17,11 +19,6 @@ export const settingVariables = {
   appDomain: "APP_DOMAIN",
   usersTableName: "USERS_TABLE_NAME",
 } as const;
-
-export const cognitoPlans = ["LITE", "ESSENTIALS", "PLUS"] as const;
-export type CognitoPlan = (typeof cognitoPlans)[number];
-/** Everything this app uses (email sign-in, SRP, a post-confirmation trigger) is in Lite. */
-export const defaultCognitoPlan: CognitoPlan = "LITE";
 
 export const threatProtectionModes = ["off", "audit", "enforced"] as const;
 export type ThreatProtectionMode = (typeof threatProtectionModes)[number];
@@ -72,18 +69,6 @@ export function readDeploySettings(env: Env, stage: string): DeploySettings {
   const table = value(settingVariables.usersTableName);
   if (table) settings.usersTableName = usersTableName(table, stage);
   return settings;
-}
-
-/** `COGNITO_PLAN` as deploy reads it (the bench prices the same plan). */
-export function parseCognitoPlan(raw: string | undefined): CognitoPlan {
-  const plan = raw?.trim().toUpperCase();
-  if (!plan) return defaultCognitoPlan;
-  if (!(cognitoPlans as readonly string[]).includes(plan)) {
-    throw new Error(
-      `${settingVariables.cognitoPlan}=${raw?.trim()} is not a Cognito feature plan: use lite, essentials or plus.`,
-    );
-  }
-  return plan as CognitoPlan;
 }
 
 function threatProtection(raw: string | undefined): ThreatProtectionMode {

@@ -1,4 +1,4 @@
-import { functionDeployDefaults } from "../packages/functions/src/definitions";
+import { functionDeployDefaults } from "@userprofile/functions/definitions";
 
 /** How long function and API access logs are kept; never "forever" (billed per GB-month). */
 export const logRetention = "1 month";

@@ -1,4 +1,4 @@
-import { postConfirmationOutcomes } from "../packages/functions/src/definitions";
+import { postConfirmationOutcomes } from "@userprofile/functions/definitions";
 import { api } from "./api";
 import { postConfirmationTrigger } from "./auth";
 

@@ -1,4 +1,4 @@
-import { UsersTable, usersTableKeySchema } from "../packages/core/src/users-table";
+import { UsersTable, usersTableKeySchema } from "@userprofile/core/users-table";
 import { isPermanentStage, settings } from "./stage";
 
 /**

@@ -1,4 +1,4 @@
-import { UsersTable } from "../../packages/core/src/users-table";
+import { UsersTable } from "@userprofile/core/users-table";
 import {
   childrenOf,
   type DeployedFunction,

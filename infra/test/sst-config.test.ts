@@ -1,8 +1,8 @@
+import { UserPoolSettings } from "@userprofile/core/user-pool";
+import { UsersTable } from "@userprofile/core/users-table";
+import { apiRoutes, devOrigins } from "@userprofile/functions/api/routes";
+import { postConfirmationOutcomes } from "@userprofile/functions/definitions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { UserPoolSettings } from "../../packages/core/src/user-pool";
-import { UsersTable } from "../../packages/core/src/users-table";
-import { apiRoutes, devOrigins } from "../../packages/functions/src/api/routes";
-import { postConfirmationOutcomes } from "../../packages/functions/src/definitions";
 import {
   accountId,
   assetBucket,

@@ -1,5 +1,5 @@
+import { type CognitoPlan, cognitoPlans, parseCognitoPlan } from "@userprofile/core/user-pool";
 import { apiFunctionDefaults, postConfirmationFunction } from "@userprofile/functions/definitions";
-import { type CognitoPlan, cognitoPlans, parseCognitoPlan } from "../../../infra/deploy-settings";
 
 /**
  * us-east-1 list prices as published on the AWS pricing pages in 2025 (not

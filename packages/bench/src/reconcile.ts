@@ -5,9 +5,9 @@ import {
   paginateListUsers,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { DeleteItemCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { localCredentials } from "@userprofile/core/aws-tools";
 import type { PoolUsers } from "@userprofile/core/pool-users";
 import { Reconcile } from "@userprofile/core/reconcile";
-import { localCredentials } from "@userprofile/local/testing";
 import { reconcileClients } from "@userprofile/ops/clients";
 import { targetFromOutputs } from "@userprofile/ops/target";
 import type { StackHandle } from "./stack";
@@ -134,8 +134,7 @@ export function classifierBench(users = 1_000_000): ClassifierBench {
         status: "CONFIRMED",
         email: `user.${i}@example.com`,
         emailVerified: true,
-        firstName: "Synthetic",
-        lastName: undefined,
+        attributes: {},
       });
     }
     classifier.addUsers(page);

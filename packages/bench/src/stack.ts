@@ -6,17 +6,14 @@ import {
   ConfirmSignUpCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { localCredentials } from "@userprofile/core/aws-tools";
 import {
   ephemeralConfig,
   type LocalOutputs,
   type LocalStack,
   startLocalStack,
 } from "@userprofile/local";
-import {
-  configureAmplifyInNode,
-  localCredentials,
-  srpSignIn as signInWithSrp,
-} from "@userprofile/local/testing";
+import { configureAmplifyInNode, srpSignIn as signInWithSrp } from "@userprofile/local/testing";
 import type { BundleResult } from "./bundles";
 import { lambdaEnvironment } from "./child";
 import { type Summary, summarize } from "./stats";

@@ -1,99 +1,11 @@
-import { randomUUID } from "node:crypto";
-import {
-  AdminGetUserCommand,
-  type CognitoIdentityProviderClient,
-} from "@aws-sdk/client-cognito-identity-provider";
-import {
-  failure,
-  type Harness,
-  signUpAndConfirm,
-  startHarness,
-  uniqueEmail,
-} from "@userprofile/local/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Account } from "../src/account";
-import { VisibleError } from "../src/error";
 import { Profile } from "../src/profile";
-import { useLocalDynamoDB } from "./env";
-import { interleaved } from "./interleave";
-import { captureLogs } from "./logs";
+import { useAccountFixture, visibleCode } from "./account-fixture";
+import { activeProfile, newProfile } from "./profiles";
 
-const { client: dynamodb, tableName, rawItem } = useLocalDynamoDB();
-let pool: Harness;
-
-beforeAll(async () => {
-  pool = await startHarness();
-});
-
-afterAll(async () => {
-  await pool?.stop();
-});
-
-/** What one request sees: its own clients, so the test can hold its calls. */
-function request(now = () => new Date()) {
-  const table = interleaved(Profile.store(tableName, dynamodb).client);
-  const cognito = interleaved<CognitoIdentityProviderClient>(pool.client);
-  return {
-    table,
-    cognito,
-    deps: Account.deps(
-      { tableName, client: table.client },
-      pool.pool.userPoolId,
-      cognito.client,
-      now,
-    ),
-  };
-}
-
-const store = () => Profile.store(tableName, dynamodb);
-
-/** A confirmed user; the harness's trigger writes nothing, so there is no profile yet. */
-async function confirmedUser(names: Record<string, string> = {}) {
-  const email = uniqueEmail("account");
-  const { UserSub } = await signUpAndConfirm(pool, email, names);
-  const sub = UserSub as string;
-  return { email, caller: { userId: sub, username: sub } };
-}
-
-async function withProfile(names = { given_name: "Ada", family_name: "Lovelace" }) {
-  const user = await confirmedUser(names);
-  await Profile.create(store(), {
-    userId: user.caller.userId,
-    email: user.email,
-    firstName: names.given_name,
-    lastName: names.family_name,
-  });
-  return user;
-}
-
-/** A deletion marker: the key, when, and until when; no email, no names. */
-async function expectMarker(userId: string) {
-  const item = await rawItem(userId);
-  expect(Object.keys(item ?? {}).sort()).toEqual(["DeletedAt", "ExpiresAt", "UserID"]);
-  return item;
-}
-
-async function userExists(sub: string) {
-  try {
-    await pool.client.send(
-      new AdminGetUserCommand({ UserPoolId: pool.pool.userPoolId, Username: sub }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === "UserNotFoundException") return false;
-    throw error;
-  }
-}
-
-/** The code of the VisibleError a call fails with. */
-async function visibleCode(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VisibleError);
-  return (error as VisibleError).code;
-}
+const { rawItem, request, store, confirmedUser, withProfile, expectMarker, userExists } =
+  useAccountFixture();
 
 describe("Account.remove", () => {
   it("leaves only a marker without email or names, deletes the user, and answers later reads with 404", async () => {
@@ -133,7 +45,7 @@ describe("Account.remove", () => {
     await expect(Account.remove(attempt.deps, forged)).rejects.toThrow(/does not match/);
     expect(attempt.cognito.calls).not.toContain("AdminDeleteUserCommand");
     expect(await userExists(victim.caller.userId)).toBe(true);
-    expect(await Profile.get(store(), victim.caller.userId)).toMatchObject({
+    expect(await activeProfile(store(), victim.caller.userId)).toMatchObject({
       lastName: "Lovelace",
     });
   });
@@ -223,7 +135,7 @@ describe("Account.remove, observed", () => {
 
 describe("deletion racing other requests", () => {
   it("GET heals a missing profile, DELETE completes while heal holds the pool's answer: heal writes nothing", async () => {
-    const { caller } = await confirmedUser({ given_name: "Race" });
+    const { caller } = await confirmedUser({ firstName: "Race" });
     const get = request();
     const afterLookup = get.cognito.hold("AdminGetUserCommand", "after");
     const reading = Account.profile(get.deps, caller);
@@ -237,7 +149,7 @@ describe("deletion racing other requests", () => {
   });
 
   it("GET's heal lands before DELETE's marker: the marker replaces the healed profile", async () => {
-    const { caller } = await confirmedUser({ given_name: "Race" });
+    const { caller } = await confirmedUser({ firstName: "Race" });
     const del = request();
     const beforeMarker = del.table.hold("PutCommand", "before");
     const deleting = Account.remove(del.deps, caller);
@@ -282,7 +194,7 @@ describe("deletion racing other requests", () => {
   });
 
   it("PATCH heals, DELETE completes, then PATCH's retried update finds the marker", async () => {
-    const { caller } = await confirmedUser({ given_name: "Race" });
+    const { caller } = await confirmedUser({ firstName: "Race" });
     const patch = request();
     const afterHeal = patch.table.hold("PutCommand", "after");
     const patching = Account.updateProfile(patch.deps, caller, { lastName: "Late" });
@@ -296,7 +208,7 @@ describe("deletion racing other requests", () => {
   });
 
   it("PATCH on a missing profile races GET's heal: the change is still applied, not lost", async () => {
-    const { caller } = await confirmedUser({ given_name: "Before" });
+    const { caller } = await confirmedUser({ firstName: "Before" });
     const patch = request();
     // The update found no item; before PATCH reads why, GET heals the profile.
     const beforeRead = patch.table.hold("GetCommand", "before");
@@ -311,7 +223,7 @@ describe("deletion racing other requests", () => {
   });
 
   it("PATCH's heal holds the pool's answer while DELETE completes: nothing is created", async () => {
-    const { caller } = await confirmedUser({ family_name: "Race" });
+    const { caller } = await confirmedUser({ lastName: "Race" });
     const patch = request();
     const afterLookup = patch.cognito.hold("AdminGetUserCommand", "after");
     const patching = Account.updateProfile(patch.deps, caller, { firstName: "Late" });
@@ -328,7 +240,7 @@ describe("deletion racing other requests", () => {
     const { caller, email } = await withProfile();
     await Account.remove(request().deps, caller);
     expect(
-      await Profile.create(store(), { userId: caller.userId, email, firstName: "Again" }),
+      await Profile.create(store(), newProfile(caller.userId, email, { firstName: "Again" })),
     ).toBe(false);
     await expectMarker(caller.userId);
   });
@@ -352,7 +264,7 @@ describe("after the marker expires", () => {
   });
 
   it("a user whose deletion never finished gets a profile rebuilt from the pool", async () => {
-    const { caller } = await withProfile({ given_name: "Still", family_name: "Here" });
+    const { caller } = await withProfile({ firstName: "Still", lastName: "Here" });
     const failed = request();
     failed.cognito.failNext("AdminDeleteUserCommand", new Error("Service unavailable"));
     await expect(Account.remove(failed.deps, caller)).rejects.toThrow();
@@ -363,71 +275,5 @@ describe("after the marker expires", () => {
       lastName: "Here",
     });
     expect(Object.keys((await rawItem(caller.userId)) ?? {})).not.toContain("DeletedAt");
-  });
-});
-
-describe("healing", () => {
-  it("rebuilds a missing profile from the pool, logging `profile healed` with the user id only", async () => {
-    const { caller, email } = await confirmedUser({ given_name: "Orphan", family_name: "Annie" });
-    const logs = captureLogs();
-    try {
-      expect(await Account.profile(request().deps, caller)).toMatchObject({
-        email,
-        firstName: "Orphan",
-        lastName: "Annie",
-      });
-      await Account.profile(request().deps, caller);
-    } finally {
-      logs.restore();
-    }
-    // Only the app's JSON lines: a runtime warning may land on stderr too.
-    const logged = logs.lines
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line));
-    expect(logged).toEqual([{ level: "info", message: "profile healed", userId: caller.userId }]);
-  });
-
-  it("logs one `profile healed` when two requests heal the same profile at once", async () => {
-    const { caller } = await confirmedUser({ given_name: "Twice" });
-    const logs = captureLogs();
-    try {
-      const slow = request();
-      const beforeCreate = slow.table.hold("PutCommand", "before");
-      const healing = Account.profile(slow.deps, caller);
-      await beforeCreate.reached;
-      await Account.profile(request().deps, caller);
-      beforeCreate.release();
-      expect(await healing).toMatchObject({ firstName: "Twice" });
-    } finally {
-      logs.restore();
-    }
-    const healed = logs.lines.filter((line) => line.includes('"profile healed"'));
-    expect(healed).toHaveLength(1);
-  });
-
-  it("cleans the pool's names by the name rule instead of failing", async () => {
-    const { caller } = await confirmedUser({
-      given_name: "\u202EAda\u0000",
-      family_name: `${"x".repeat(49)}😀`,
-    });
-    expect(await Account.profile(request().deps, caller)).toMatchObject({
-      firstName: "Ada",
-      lastName: `${"x".repeat(49)}😀`,
-    });
-  });
-
-  it("refuses a token whose username belongs to another user", async () => {
-    const victim = await withProfile();
-    const caller = { userId: randomUUID(), username: victim.caller.username };
-    await expect(Account.profile(request().deps, caller)).rejects.toThrow(/does not match/);
-    expect(await rawItem(caller.userId)).toBeUndefined();
-  });
-
-  it("answers 404 for a user the pool no longer has", async () => {
-    const caller = { userId: randomUUID(), username: randomUUID() };
-    expect(await visibleCode(Account.profile(request().deps, caller))).toBe("account_not_found");
-    expect((await failure(Account.profile(request().deps, caller))).message).toBe(
-      "This account no longer exists.",
-    );
   });
 });

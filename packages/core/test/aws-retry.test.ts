@@ -6,20 +6,36 @@ import {
   ResourceNotFoundException,
 } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
-import { type BackoffSettings, backoffRetryStrategy, fullJitterDelay } from "../src/aws-retry";
+import { type BackoffSettings, backoffRetryStrategy } from "../src/aws-retry";
 import { useLocalDynamoDB } from "./env";
 
 const { endpoint, tableName } = useLocalDynamoDB();
 
-describe("fullJitterDelay", () => {
-  const settings = { baseDelayMs: 100, maxDelayMs: 1_000 };
+describe("the wait before each retry", () => {
+  /** The waits the strategy picks for the first `retries` retries of one throttled request. */
+  async function waits(random: () => number, retries: number) {
+    const strategy = backoffRetryStrategy({
+      throttledAttempts: 20,
+      transientAttempts: 1,
+      baseDelayMs: 100,
+      maxDelayMs: 1_000,
+      random,
+    });
+    let token = await strategy.acquireInitialRetryToken("");
+    const delays: number[] = [];
+    for (let retry = 0; retry < retries; retry += 1) {
+      token = await strategy.refreshRetryTokenForRetry(token, { errorType: "THROTTLING" });
+      delays.push(token.getRetryDelay());
+    }
+    return delays;
+  }
 
-  it("picks a wait uniformly below a ceiling that doubles each retry, up to the cap", () => {
-    const highest = (retry: number) =>
-      fullJitterDelay(retry, { ...settings, random: () => 0.9999 });
-    expect([0, 1, 2, 3, 4, 10].map(highest)).toEqual([99, 199, 399, 799, 999, 999]);
-    expect(fullJitterDelay(3, { ...settings, random: () => 0 })).toBe(0);
-    expect(fullJitterDelay(3, { ...settings, random: () => 0.5 })).toBe(400);
+  it("is uniform below a ceiling that doubles each retry, up to the cap (full jitter)", async () => {
+    expect(await waits(() => 0.9999, 11)).toEqual([
+      99, 199, 399, 799, 999, 999, 999, 999, 999, 999, 999,
+    ]);
+    expect(await waits(() => 0, 4)).toEqual([0, 0, 0, 0]);
+    expect((await waits(() => 0.5, 4))[3]).toBe(400);
   });
 });
 

@@ -53,6 +53,24 @@ const TRICKY = [
   "Ñandú",
   "محمد",
   "山田",
+  "\u00ad",
+  "\u034f",
+  "\u094d",
+  "\u0d4d",
+  "\u180e",
+  "\u2061",
+  "\u{e0067}",
+  "\u{e007f}",
+  "\u{1f3f4}",
+  "\u{1f3fd}",
+  "حسین\u200cزاده",
+  "क्\u200dष",
+  "ශ්\u200dරී",
+  "കൃഷ്ണന്\u200d",
+  "ᠬᠠᠷ\u180eᠠ",
+  "👨🏽\u200d💻",
+  "🏳️\u200d🌈",
+  "A\u200dda",
 ];
 
 /** Any string, weighted towards the characters and lengths (around 50) that matter here. */
@@ -91,5 +109,46 @@ export function satisfiesRule(value: string): boolean {
     if (code === 0x2028 || code === 0x2029) return false;
     if (BIDI_CONTROLS.includes(code)) return false;
   }
-  return /[^\s\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/u.test(value);
+  if (!/[^\s\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/u.test(value)) return false;
+  return joinersInPlace(value) && markAfterBase(value);
+}
+
+const JOINING_SCRIPTS = [
+  "Arabic",
+  "Syriac",
+  "Nko",
+  "Mongolian",
+  "Adlam",
+  "Hanifi_Rohingya",
+  "Devanagari",
+  "Bengali",
+  "Gurmukhi",
+  "Gujarati",
+  "Oriya",
+  "Tamil",
+  "Telugu",
+  "Kannada",
+  "Malayalam",
+  "Sinhala",
+  "Myanmar",
+  "Khmer",
+];
+const joiningLetter = `(?:(?=[\\p{L}\\p{M}])[${JOINING_SCRIPTS.map((s) => `\\p{Script_Extensions=${s}}`).join("")}])`;
+const IN_SCRIPT = new RegExp(`(?<=${joiningLetter})[\\u200c\\u200d\\u180e]`, "gu");
+const IN_EMOJI =
+  /(?<=\p{Extended_Pictographic}|\p{Emoji_Modifier}|\ufe0f)\u200d(?=\p{Extended_Pictographic})/gu;
+const IN_FLAG = /(?<=\u{1f3f4}[\u{e0020}-\u{e007f}]*)[\u{e0020}-\u{e007f}]/gu;
+
+/** No format character (Cf) but joiners in a joining script or an emoji sequence, and a flag's tags. */
+function joinersInPlace(value: string): boolean {
+  return !/\p{Cf}/u.test(value.replace(IN_SCRIPT, "").replace(IN_EMOJI, "").replace(IN_FLAG, ""));
+}
+
+/** A visible character that is not a combining mark comes before the first combining mark. */
+function markAfterBase(value: string): boolean {
+  const firstMark = value.search(/\p{M}/u);
+  if (firstMark < 0) return true;
+  return /(?![\p{Default_Ignorable_Code_Point}\u2800])[\p{L}\p{N}\p{P}\p{S}\p{Co}\p{Cn}]/u.test(
+    value.slice(0, firstMark),
+  );
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Name } from "../src/name";
+import { Text } from "../src/text";
 import { anyName, satisfiesRule } from "./name-arbitrary";
 
 const verdictOf = (input: string) => {
@@ -37,12 +38,37 @@ describe("Name.check", () => {
     ["Ada\u200f", { ok: false, problem: "bidi" }],
     ["\ud800", { ok: false, problem: "malformed" }],
     ["Ada\udfff", { ok: false, problem: "malformed" }],
+    ["\u0301", { ok: false, problem: "no_base" }],
+    ["\u0301\u0308\u0327", { ok: false, problem: "no_base" }],
+    [" \u0301Ada", { ok: false, problem: "no_base" }],
+    ["\ufe0f\u0301", { ok: false, problem: "no_base" }],
+    ["\u3164\u0301", { ok: false, problem: "no_base" }],
+    ["Ada \u0301", { ok: true, value: "Ada \u0301" }],
+    ["A\u200bda", { ok: false, problem: "invisible" }],
+    ["Ada\u2060", { ok: false, problem: "invisible" }],
+    ["Ada\ufeffLovelace", { ok: false, problem: "invisible" }],
+    ["Ad\u00ada", { ok: false, problem: "invisible" }],
+    ["A\u2062da", { ok: false, problem: "invisible" }],
+    ["A\u200dda", { ok: false, problem: "invisible" }],
+    ["A\u200cda", { ok: false, problem: "invisible" }],
+    ["\u200dAda", { ok: false, problem: "invisible" }],
+    ["Ada\u200d 😀", { ok: false, problem: "invisible" }],
+    ["😀\u200d", { ok: false, problem: "invisible" }],
+    ["😀\u200dAda", { ok: false, problem: "invisible" }],
+    ["Ada\u{e0067}", { ok: false, problem: "invisible" }],
+    ["حسین\u200cزاده", { ok: true, value: "حسین\u200cزاده" }],
+    ["क्\u200dष", { ok: true, value: "क्\u200dष" }],
+    ["ශ්\u200dරී", { ok: true, value: "ශ්\u200dරී" }],
+    ["കൃഷ്ണന്\u200d നായര്\u200d", { ok: true, value: "കൃഷ്ണന്\u200d നായര്\u200d" }],
+    ["ᠬᠠᠷ\u180eᠠ", { ok: true, value: "ᠬᠠᠷ\u180eᠠ" }],
+    ["👨🏽\u200d💻 🏳️\u200d🌈", { ok: true, value: "👨🏽\u200d💻 🏳️\u200d🌈" }],
+    ["🏴󠁧󠁢󠁳󠁣󠁴󠁿", { ok: true, value: "🏴󠁧󠁢󠁳󠁣󠁴󠁿" }],
   ])("%j → %j", (input, expected) => {
     expect(verdictOf(input)).toEqual(expected);
   });
 
   it("counts characters (code points) after NFC, not UTF-16 units", () => {
-    expect(Name.length("😀")).toBe(1);
+    expect(Text.length("😀")).toBe(1);
     expect(Name.check(`${"e\u0301".repeat(50)}`)).toEqual({ ok: true, value: "é".repeat(50) });
   });
 
@@ -55,6 +81,14 @@ describe("Name.check", () => {
     ],
     ["\u200b", '"firstName" must contain at least one visible character.'],
     ["x".repeat(51), '"firstName" must be at most 50 characters.'],
+    [
+      "A\u200bda",
+      '"firstName" must not contain zero-width or other invisible formatting characters (such as U+200B, U+2060 or U+00AD); U+200C and U+200D only within a script or an emoji sequence that joins with them.',
+    ],
+    [
+      "\u0301",
+      '"firstName" must have a letter or another character before its first combining mark (such as an accent).',
+    ],
   ])("labels its message for %j", (input, message) => {
     expect(Name.check(input, '"firstName"')).toMatchObject({ ok: false, message });
   });
@@ -77,6 +111,58 @@ describe("Name.check", () => {
     );
   });
 
+  it("refuses a name of combining marks only", () => {
+    const mark = fc.constantFrom("\u0301", "\u0308", "\u0327", "\u094d", "\u064e", "\u20e3");
+    fc.assert(
+      fc.property(fc.array(mark, { minLength: 1, maxLength: 50 }), (marks) => {
+        expect(verdictOf(marks.join(""))).toEqual({ ok: false, problem: "no_base" });
+      }),
+    );
+  });
+
+  it("refuses a zero-width or invisible formatting character anywhere inside an accepted name", () => {
+    const invisible = fc.constantFrom("\u200b", "\u2060", "\ufeff", "\u00ad", "\u2061", "\u2064");
+    fc.assert(
+      fc.property(anyName, invisible, fc.nat(), (input, character, at) => {
+        const verdict = Name.check(input);
+        if (!verdict.ok || Text.length(verdict.value) < 2) return;
+        const characters = Array.from(verdict.value);
+        const index = 1 + (at % (characters.length - 1));
+        characters.splice(index, 0, character);
+        const refused = Name.check(characters.join(""));
+        expect(refused.ok).toBe(false);
+        if (!refused.ok) expect(["invisible", "too_long"]).toContain(refused.problem);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("takes ZWNJ and ZWJ between the letters of a joining script, and refuses them between Latin letters", () => {
+    const word = (letters: string) =>
+      fc.array(fc.constantFrom(...letters), { minLength: 1, maxLength: 10 }).map((l) => l.join(""));
+    const joiner = fc.constantFrom("\u200c", "\u200d");
+    fc.assert(
+      fc.property(
+        word("بپتثجحخدذرزسشفقکگلمنوهی"),
+        joiner,
+        word("بپتثجحخدذرزسشفقکگلمنوهی"),
+        (a, j, b) => {
+          expect(verdictOf(`${a}${j}${b}`)).toEqual({ ok: true, value: `${a}${j}${b}` });
+        },
+      ),
+    );
+    fc.assert(
+      fc.property(
+        word("abcdefghijklmnopqrstuvwxyzçñ"),
+        joiner,
+        word("abcdefghijklmnopqrstuvwxyz"),
+        (a, j, b) => {
+          expect(verdictOf(`${a}${j}${b}`)).toEqual({ ok: false, problem: "invisible" });
+        },
+      ),
+    );
+  });
+
   it("accepts every value that satisfies the rule, as it is", () => {
     fc.assert(
       fc.property(anyName, (input) => {
@@ -95,6 +181,17 @@ describe("Name.clean (names from the user pool)", () => {
     ["Ada\nLovelace", "Ada Lovelace"],
     ["Ada\ud800", "Ada"],
     ["Zoe\u0308", "Zoë"],
+    ["A\u200bda\u2060", "Ada"],
+    ["\u0301\u0308Ada", "Ada"],
+    ["Ada\u200d", "Ada"],
+    ["A\u200cda", "Ada"],
+    ["😀\u200d", "😀"],
+    ["👩\u200d\u200b👩", "👩👩"],
+    ["\u{e0067}Ada", "Ada"],
+    ["حسین\u200cزاده", "حسین\u200cزاده"],
+    ["👩\u200d👩\u200d👧", "👩\u200d👩\u200d👧"],
+    ["\u0301", undefined],
+    ["\u3164\u0301", undefined],
     ["\u200b", undefined],
     ["\u0000\u202e", undefined],
     ["", undefined],
@@ -121,6 +218,11 @@ describe("Name.clean (names from the user pool)", () => {
       vi.stubGlobal("Intl", { ...Intl, Segmenter: undefined });
       expect(Name.clean(`${"x".repeat(49)}😀😀`)).toBe(`${"x".repeat(49)}😀`);
       expect(Name.clean("é".repeat(60))).toBe("é".repeat(50));
+    });
+
+    it("drops the ZWJ left at the end when an emoji sequence is cut", () => {
+      vi.stubGlobal("Intl", { ...Intl, Segmenter: undefined });
+      expect(Name.clean(`${"x".repeat(48)}👩\u200d👩\u200d👧`)).toBe(`${"x".repeat(48)}👩`);
     });
   });
 

@@ -2,10 +2,12 @@ import { randomUUID } from "node:crypto";
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  type UserType,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { type Harness, startHarness } from "@userprofile/local/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PoolUsers } from "../src/pool-users";
+import { attributesFor } from "./profiles";
 
 let h: Harness;
 const created = new Map<string, string>();
@@ -22,8 +24,9 @@ beforeAll(async () => {
         UserAttributes: [
           { Name: "email", Value: email },
           { Name: "email_verified", Value: i % 2 === 0 ? "true" : "false" },
-          { Name: "given_name", Value: `Given${i}` },
-          ...(i === 0 ? [{ Name: "family_name", Value: "Family" }] : []),
+          ...Object.entries(
+            attributesFor({ firstName: `Given${i}`, lastName: i === 0 ? "Family" : undefined }),
+          ).map(([Name, Value]) => ({ Name, Value })),
           { Name: "locale", Value: "fr" },
         ],
       }),
@@ -47,15 +50,15 @@ describe("PoolUsers.pages", () => {
     }
     expect(sizes).toEqual([60, 5]);
     expect(new Set(users.map((u) => u.userId))).toEqual(new Set(created.keys()));
-    const first = users.find((u) => u.lastName === "Family");
+    const first = users.find((u) => created.get(u.userId)?.startsWith("pool-users.0."));
     expect(first).toEqual({
       userId: expect.any(String),
       status: "FORCE_CHANGE_PASSWORD",
       email: created.get(first?.userId ?? ""),
       emailVerified: true,
-      firstName: "Given0",
-      lastName: "Family",
+      attributes: attributesFor({ firstName: "Given0", lastName: "Family" }),
     });
+    expect(Object.keys(first?.attributes ?? {})).toHaveLength(2);
     expect(users.filter((u) => u.emailVerified)).toHaveLength(33);
   });
 
@@ -79,37 +82,41 @@ describe("PoolUsers.pages", () => {
   });
 });
 
-describe("PoolUsers.fromUserType", () => {
-  it("reads the sub, the status and the verified flag; an empty email is no email", () => {
+describe("PoolUsers.pages, given users with odd records", () => {
+  /** One ListUsers page as the pool could answer it, with no further page. */
+  async function read(users: UserType[]) {
+    vi.spyOn(h.client, "send").mockResolvedValueOnce({ Users: users } as never);
+    const read: PoolUsers.User[] = [];
+    for await (const page of PoolUsers.pages(h.client, h.pool.userPoolId)) read.push(...page);
+    vi.restoreAllMocks();
+    return read;
+  }
+
+  it("reads the sub, the status and the verified flag; an empty email is no email", async () => {
     expect(
-      PoolUsers.fromUserType({
-        Username: "fallback-username",
-        UserStatus: "CONFIRMED",
-        Attributes: [
-          { Name: "email", Value: "" },
-          { Name: "email_verified", Value: "false" },
-        ],
-      }),
-    ).toEqual({
-      userId: "fallback-username",
-      status: "CONFIRMED",
-      email: undefined,
-      emailVerified: false,
-      firstName: undefined,
-      lastName: undefined,
-    });
-    expect(PoolUsers.fromUserType({})).toEqual({
-      userId: "",
-      status: "UNKNOWN",
-      email: undefined,
-      emailVerified: false,
-      firstName: undefined,
-      lastName: undefined,
-    });
-    expect(
-      PoolUsers.fromUserType({ Username: "name", Attributes: [{ Name: "sub", Value: "the-sub" }] })
-        .userId,
-    ).toBe("the-sub");
+      await read([
+        {
+          Username: "fallback-username",
+          UserStatus: "CONFIRMED",
+          Attributes: [
+            { Name: "email", Value: "" },
+            { Name: "email_verified", Value: "false" },
+          ],
+        },
+        {},
+        { Username: "name", Attributes: [{ Name: "sub", Value: "the-sub" }] },
+      ]),
+    ).toEqual([
+      {
+        userId: "fallback-username",
+        status: "CONFIRMED",
+        email: undefined,
+        emailVerified: false,
+        attributes: {},
+      },
+      { userId: "", status: "UNKNOWN", email: undefined, emailVerified: false, attributes: {} },
+      expect.objectContaining({ userId: "the-sub" }),
+    ]);
   });
 });
 

@@ -1,12 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { VisibleError } from "../src/error";
-import { Name } from "../src/name";
 import { Profile } from "../src/profile";
 import { useLocalDynamoDB } from "./env";
-import { anyName, satisfiesRule } from "./name-arbitrary";
+import { activeProfile, failNextCall, newProfile } from "./profiles";
 
 const { client, endpoint, tableName, rawItem } = useLocalDynamoDB();
 const store = Profile.store(tableName, client);
@@ -14,13 +11,6 @@ const store = Profile.store(tableName, client);
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** A failure that is not a failed condition, as the network or DynamoDB can raise. */
-function failNextCall() {
-  vi.spyOn(store.client, "send").mockRejectedValueOnce(
-    Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }),
-  );
-}
 
 /** A store whose client records the requests it sends, as DynamoDB receives them. */
 function recordingStore() {
@@ -46,7 +36,7 @@ describe("Profile.create", () => {
     expect(
       await Profile.create(
         store,
-        { userId, email: "ada@example.com", firstName: " Ada ", lastName: "Lovelace" },
+        newProfile(userId, "ada@example.com", { firstName: " Ada ", lastName: "Lovelace" }),
         now,
       ),
     ).toBe(true);
@@ -62,31 +52,29 @@ describe("Profile.create", () => {
 
   it("leaves absent or empty names out instead of writing the string undefined", async () => {
     const userId = randomUUID();
-    await Profile.create(store, {
-      userId,
-      email: "x@example.com",
-      firstName: "",
-      lastName: undefined,
-    });
+    await Profile.create(
+      store,
+      newProfile(userId, "x@example.com", { firstName: "", lastName: undefined }),
+    );
     const item = await rawItem(userId);
     expect(Object.keys(item ?? {}).sort()).toEqual(["CreatedAt", "Email", "UpdatedAt", "UserID"]);
-    expect(await Profile.get(store, userId)).toMatchObject({ firstName: null, lastName: null });
+    expect(await activeProfile(store, userId)).toMatchObject({ firstName: null, lastName: null });
   });
 
   it("never overwrites: a second create keeps the first CreatedAt and names", async () => {
     const userId = randomUUID();
     await Profile.create(
       store,
-      { userId, email: "a@example.com", firstName: "First" },
+      newProfile(userId, "a@example.com", { firstName: "First" }),
       new Date("2026-01-01T00:00:00Z"),
     );
     const again = await Profile.create(
       store,
-      { userId, email: "b@example.com", firstName: "Second" },
+      newProfile(userId, "b@example.com", { firstName: "Second" }),
       new Date("2026-06-01T00:00:00Z"),
     );
     expect(again).toBe(false);
-    expect(await Profile.get(store, userId)).toMatchObject({
+    expect(await activeProfile(store, userId)).toMatchObject({
       email: "a@example.com",
       firstName: "First",
       createdAt: "2026-01-01T00:00:00.000Z",
@@ -107,7 +95,7 @@ describe("Profile.update", () => {
     const userId = randomUUID();
     await Profile.create(
       store,
-      { userId, email: "u@example.com", firstName: "Old", lastName: "Name" },
+      newProfile(userId, "u@example.com", { firstName: "Old", lastName: "Name" }),
       new Date("2026-01-01T00:00:00Z"),
     );
     const updated = await Profile.update(
@@ -129,7 +117,10 @@ describe("Profile.update", () => {
 
   it("clears both names in one update", async () => {
     const userId = randomUUID();
-    await Profile.create(store, { userId, email: "u@example.com", firstName: "A", lastName: "B" });
+    await Profile.create(
+      store,
+      newProfile(userId, "u@example.com", { firstName: "A", lastName: "B" }),
+    );
     const updated = await Profile.update(store, userId, { firstName: null, lastName: null });
     expect(updated.status === "active" && updated.profile).toMatchObject({
       firstName: null,
@@ -145,9 +136,9 @@ describe("Profile.update", () => {
 
   it("fails on an error other than its condition, without reading on as if the profile were gone", async () => {
     const userId = randomUUID();
-    await Profile.create(store, { userId, email: "u@example.com", firstName: "Kept" });
+    await Profile.create(store, newProfile(userId, "u@example.com", { firstName: "Kept" }));
     const before = await rawItem(userId);
-    failNextCall();
+    failNextCall(store);
     await expect(Profile.update(store, userId, { firstName: "Lost" })).rejects.toThrow(
       "Rate exceeded",
     );
@@ -163,7 +154,7 @@ describe("Profile.update", () => {
   });
 });
 
-describe("Profile.get", () => {
+describe("Profile.load", () => {
   it("reads a profile written before UpdatedAt existed, reporting CreatedAt as its last update", async () => {
     const userId = randomUUID();
     await client.send(
@@ -177,7 +168,7 @@ describe("Profile.get", () => {
         },
       }),
     );
-    expect(await Profile.get(store, userId)).toEqual({
+    expect(await activeProfile(store, userId)).toEqual({
       userId,
       email: "old@example.com",
       firstName: "Early",
@@ -193,7 +184,7 @@ describe("deletion markers", () => {
 
   it("replace the whole profile with the key, DeletedAt and ExpiresAt", async () => {
     const userId = randomUUID();
-    await Profile.create(store, { userId, email: "d@example.com", firstName: "Del" });
+    await Profile.create(store, newProfile(userId, "d@example.com", { firstName: "Del" }));
     const now = new Date("2026-03-01T10:00:00Z");
     await Profile.markDeleted(store, userId, hourLater(now), now);
     expect(await rawItem(userId)).toEqual({
@@ -202,7 +193,7 @@ describe("deletion markers", () => {
       ExpiresAt: { N: String(Date.parse("2026-03-01T11:00:00Z") / 1000) },
     });
     expect(await Profile.load(store, userId, now)).toEqual({ status: "deleted" });
-    expect(await Profile.get(store, userId, now)).toBeNull();
+    expect(await activeProfile(store, userId, now)).toBeNull();
   });
 
   it("block creates and updates until they expire", async () => {
@@ -227,7 +218,11 @@ describe("deletion markers", () => {
       status: "absent",
     });
     expect(
-      await Profile.create(store, { userId, email: "new@example.com", firstName: "New" }, expired),
+      await Profile.create(
+        store,
+        newProfile(userId, "new@example.com", { firstName: "New" }),
+        expired,
+      ),
     ).toBe(true);
     expect(Object.keys((await rawItem(userId)) ?? {}).sort()).toEqual([
       "CreatedAt",
@@ -253,14 +248,15 @@ describe("names from the user pool", () => {
   it("are cleaned by the name rule, never refused", async () => {
     const userId = randomUUID();
     expect(
-      await Profile.create(store, {
-        userId,
-        email: "n@example.com",
-        firstName: "\u202eAda\u0000\n",
-        lastName: `${"x".repeat(49)}\u{1F600}\u{1F600}`,
-      }),
+      await Profile.create(
+        store,
+        newProfile(userId, "n@example.com", {
+          firstName: "\u202eAda\u0000\n",
+          lastName: `${"x".repeat(49)}\u{1F600}\u{1F600}`,
+        }),
+      ),
     ).toBe(true);
-    expect(await Profile.get(store, userId)).toMatchObject({
+    expect(await activeProfile(store, userId)).toMatchObject({
       firstName: "Ada",
       lastName: `${"x".repeat(49)}\u{1F600}`,
     });
@@ -268,158 +264,8 @@ describe("names from the user pool", () => {
 
   it("leave out a name with nothing valid left", async () => {
     const userId = randomUUID();
-    await Profile.create(store, { userId, email: "n@example.com", firstName: "\u200b\u0000" });
+    await Profile.create(store, newProfile(userId, "n@example.com", { firstName: "\u200b\u0000" }));
     expect(Object.keys((await rawItem(userId)) ?? {})).not.toContain("firstName");
-  });
-});
-
-describe("Profile.parseChanges", () => {
-  const codeOf = (input: unknown) => {
-    try {
-      Profile.parseChanges(input);
-    } catch (error) {
-      expect(error).toBeInstanceOf(VisibleError);
-      return (error as VisibleError).code;
-    }
-    return "accepted";
-  };
-
-  it.each([
-    [[], "invalid_body"],
-    ["text", "invalid_body"],
-    [null, "invalid_body"],
-    [{}, "empty_change"],
-    [{ firstname: "typo" }, "unknown_field"],
-    [{ email: "new@example.com" }, "unknown_field"],
-    [{ userId: "someone-else" }, "unknown_field"],
-    [{ firstName: 42 }, "invalid_type"],
-    [{ firstName: ["a"] }, "invalid_type"],
-    [{ firstName: "   " }, "invalid_name"],
-    [{ firstName: "" }, "invalid_name"],
-    [{ lastName: "x".repeat(51) }, "invalid_name"],
-    [{ firstName: "A\u0000" }, "invalid_name"],
-    [{ firstName: "\u202eAda" }, "invalid_name"],
-    [{ firstName: "\u200b" }, "invalid_name"],
-    [{ firstName: "\ud800" }, "invalid_name"],
-    [{ firstName: "Ada", lastName: "\u2066x" }, "invalid_name"],
-    [{ firstName: "x".repeat(50), lastName: null }, "accepted"],
-    [{ firstName: "😀".repeat(50) }, "accepted"],
-  ])("%j → %s", (input, code) => {
-    expect(codeOf(input)).toBe(code);
-  });
-
-  it("either refuses a name with invalid_name or returns one that satisfies the name rule", () => {
-    fc.assert(
-      fc.property(anyName, (input) => {
-        const code = codeOf({ firstName: input });
-        const verdict = Name.check(input);
-        expect(code).toBe(verdict.ok ? "accepted" : "invalid_name");
-        if (verdict.ok) {
-          const { firstName } = Profile.parseChanges({ firstName: input });
-          expect(firstName).toBe(verdict.value);
-          expect(satisfiesRule(firstName as string)).toBe(true);
-        }
-      }),
-      { numRuns: 2000 },
-    );
-  });
-});
-
-describe("Profile.updateEmail", () => {
-  it("sets the new email and bumps UpdatedAt when the profile still holds the old one", async () => {
-    const userId = randomUUID();
-    await Profile.create(
-      store,
-      { userId, email: "old@example.com", firstName: "Ada" },
-      new Date("2026-01-01T00:00:00Z"),
-    );
-    const changed = await Profile.updateEmail(
-      store,
-      userId,
-      { from: "old@example.com", to: "new@example.com" },
-      new Date("2026-03-01T00:00:00Z"),
-    );
-    expect(changed).toBe(true);
-    expect(await rawItem(userId)).toEqual({
-      UserID: { S: userId },
-      Email: { S: "new@example.com" },
-      firstName: { S: "Ada" },
-      CreatedAt: { S: "2026-01-01T00:00:00.000Z" },
-      UpdatedAt: { S: "2026-03-01T00:00:00.000Z" },
-    });
-  });
-
-  it("leaves a profile whose email changed meanwhile as it is", async () => {
-    const userId = randomUUID();
-    await Profile.create(store, { userId, email: "edited@example.com" });
-    const before = await rawItem(userId);
-    expect(
-      await Profile.updateEmail(store, userId, {
-        from: "scanned@example.com",
-        to: "x@example.com",
-      }),
-    ).toBe(false);
-    expect(await rawItem(userId)).toEqual(before);
-  });
-
-  it("does not recreate a profile deleted meanwhile", async () => {
-    const userId = randomUUID();
-    expect(
-      await Profile.updateEmail(store, userId, { from: "a@example.com", to: "b@example.com" }),
-    ).toBe(false);
-    expect(await rawItem(userId)).toBeUndefined();
-  });
-});
-
-describe("conditional writes that fail for another reason", () => {
-  it("are errors, not a changed profile: updateEmail and removeIfUnchanged throw", async () => {
-    const userId = randomUUID();
-    await Profile.create(store, { userId, email: "held@example.com" });
-    failNextCall();
-    await expect(
-      Profile.updateEmail(store, userId, { from: "held@example.com", to: "new@example.com" }),
-    ).rejects.toThrow("Rate exceeded");
-    failNextCall();
-    await expect(Profile.removeIfUnchanged(store, userId, "held@example.com")).rejects.toThrow(
-      "Rate exceeded",
-    );
-    expect((await rawItem(userId))?.Email).toEqual({ S: "held@example.com" });
-  });
-});
-
-describe("Profile.removeIfUnchanged", () => {
-  it("deletes the profile when it still holds the email read before", async () => {
-    const userId = randomUUID();
-    await Profile.create(store, { userId, email: "gone@example.com" });
-    expect(await Profile.removeIfUnchanged(store, userId, "gone@example.com")).toBe(true);
-    expect(await rawItem(userId)).toBeUndefined();
-  });
-
-  it("keeps a profile that changed since, and reports a missing one as not deleted", async () => {
-    const userId = randomUUID();
-    await Profile.create(store, { userId, email: "now@example.com" });
-    expect(await Profile.removeIfUnchanged(store, userId, "then@example.com")).toBe(false);
-    expect(await rawItem(userId)).toBeDefined();
-    expect(await Profile.removeIfUnchanged(store, randomUUID(), "then@example.com")).toBe(false);
-  });
-});
-
-describe("Profile.scan", () => {
-  it("follows LastEvaluatedKey through every page", async () => {
-    const ids = Array.from({ length: 23 }, () => randomUUID());
-    await Promise.all(
-      ids.map((userId) => Profile.create(store, { userId, email: "s@example.com" })),
-    );
-    const pages: number[] = [];
-    const seen: string[] = [];
-    for await (const page of Profile.scan(store, { pageSize: 7 })) {
-      pages.push(page.length);
-      for (const item of page) seen.push(item.UserID as string);
-    }
-    expect(pages.length).toBeGreaterThan(3);
-    expect(Math.max(...pages)).toBeLessThanOrEqual(7);
-    expect(ids.filter((id) => seen.includes(id))).toHaveLength(ids.length);
-    expect(new Set(seen).size).toBe(seen.length);
   });
 });
 
@@ -454,14 +300,18 @@ describe("reads", () => {
   });
 
   it("read an item missing attributes with empty text and no names, never undefined", () => {
-    expect(Profile.fromItem({ UserID: "u-1" })).toEqual({
-      userId: "u-1",
-      email: "",
-      firstName: null,
-      lastName: null,
-      createdAt: "",
-      updatedAt: "",
+    const now = new Date();
+    expect(Profile.stateOf({ UserID: "u-1" }, now)).toEqual({
+      status: "active",
+      profile: {
+        userId: "u-1",
+        email: "",
+        firstName: null,
+        lastName: null,
+        createdAt: "",
+        updatedAt: "",
+      },
     });
-    expect(Profile.fromItem({}).userId).toBe("");
+    expect(Profile.stateOf({}, now)).toMatchObject({ profile: { userId: "" } });
   });
 });

@@ -16,6 +16,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Profile } from "../src/profile";
 import { Reconcile } from "../src/reconcile";
 import { usersTableSpec } from "./env";
+import { classify } from "./findings";
+import { activeProfile } from "./profiles";
 
 /** A table of its own: a scan reads every item, and the shared one holds other tests' rows. */
 const tableName = `Users-${randomUUID()}`;
@@ -158,7 +160,7 @@ describe("Reconcile.apply with prune", () => {
     const outcome = await Reconcile.apply(deps, findings);
     expect(outcome).toMatchObject({ deleted: 0, orphansWithUser: 0, orphansChangedMeanwhile: 0 });
     expect(outcome.error).toBeUndefined();
-    expect(await Profile.get(profiles, gone.sub)).not.toBeNull();
+    expect(await activeProfile(profiles, gone.sub)).not.toBeNull();
     expect(Reconcile.remainingDrift(findings, outcome)).toBe(1);
     await Profile.removeIfUnchanged(profiles, gone.sub, gone.email);
   });
@@ -177,7 +179,7 @@ describe("Reconcile.apply with prune", () => {
       new AdminDeleteUserCommand({ UserPoolId: h.pool.userPoolId, Username: changed.sub }),
     );
     // As if the listing had missed `listedLate` and the scan had seen all three.
-    const findings = Reconcile.classify(
+    const findings = classify(
       [gone, listedLate, changed].map((u) => ({ UserID: u.sub, Email: u.email })),
       [],
     );
@@ -191,9 +193,9 @@ describe("Reconcile.apply with prune", () => {
       interrupted: false,
     });
     expect(outcome.error).toBeUndefined();
-    expect(await Profile.get(profiles, gone.sub)).toBeNull();
-    expect(await Profile.get(profiles, listedLate.sub)).not.toBeNull();
-    expect(await Profile.get(profiles, changed.sub)).not.toBeNull();
+    expect(await activeProfile(profiles, gone.sub)).toBeNull();
+    expect(await activeProfile(profiles, listedLate.sub)).not.toBeNull();
+    expect(await activeProfile(profiles, changed.sub)).not.toBeNull();
     expect(Reconcile.remainingDrift(findings, outcome, { prune: true })).toBe(1);
     expect(Reconcile.remainingDrift(findings, outcome)).toBe(3);
   });
@@ -201,7 +203,7 @@ describe("Reconcile.apply with prune", () => {
   it("an interrupted prune is not an error and deletes nothing more", async () => {
     const orphan = randomUUID();
     await Profile.create(profiles, { userId: orphan, email: "o@example.com" });
-    const findings = Reconcile.classify([{ UserID: orphan, Email: "o@example.com" }], []);
+    const findings = classify([{ UserID: orphan, Email: "o@example.com" }], []);
     const interrupt = new AbortController();
     const running = Reconcile.apply(deps, findings, { prune: true, signal: interrupt.signal });
     // The pool check is in flight now; Ctrl-C aborts it.
@@ -209,6 +211,6 @@ describe("Reconcile.apply with prune", () => {
     const outcome = await running;
     expect(outcome).toMatchObject({ deleted: 0, interrupted: true });
     expect(outcome.error).toBeUndefined();
-    expect(await Profile.get(profiles, orphan)).not.toBeNull();
+    expect(await activeProfile(profiles, orphan)).not.toBeNull();
   });
 });

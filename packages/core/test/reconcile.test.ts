@@ -2,10 +2,11 @@ import { randomUUID } from "node:crypto";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { describe, expect, it } from "vitest";
-import type { PoolUsers } from "../src/pool-users";
 import { Profile } from "../src/profile";
 import { Reconcile } from "../src/reconcile";
 import { useLocalDynamoDB } from "./env";
+import { classify, profileItem, poolUser as user } from "./findings";
+import { attributesFor, newProfile } from "./profiles";
 
 const { client, tableName, endpoint, rawItem } = useLocalDynamoDB();
 const profiles = Profile.store(tableName, client);
@@ -19,154 +20,6 @@ const deps: Reconcile.Deps = {
   }),
 };
 
-function user(overrides: Partial<PoolUsers.User> = {}): PoolUsers.User {
-  return {
-    userId: randomUUID(),
-    status: "CONFIRMED",
-    email: `${randomUUID()}@example.com`,
-    emailVerified: true,
-    firstName: undefined,
-    lastName: undefined,
-    ...overrides,
-  };
-}
-const profileItem = (userId: string, email: string) => ({
-  UserID: userId,
-  Email: email,
-  CreatedAt: "2026-01-01T00:00:00.000Z",
-});
-
-describe("Reconcile.classify", () => {
-  it("sorts users and rows into missing, orphan, drift and unconfirmed", () => {
-    const healthy = user();
-    const missing = user();
-    const adminCreated = user({ status: "FORCE_CHANGE_PASSWORD", emailVerified: false });
-    const drifted = user();
-    const unverifiedChange = user({ emailVerified: false });
-    const unconfirmed = user({ status: "UNCONFIRMED", emailVerified: false });
-    const unconfirmedWithRow = user({ status: "UNCONFIRMED" });
-    const orphanId = randomUUID();
-    const items = [
-      profileItem(healthy.userId, healthy.email as string),
-      profileItem(drifted.userId, "old@example.com"),
-      profileItem(unverifiedChange.userId, "before@example.com"),
-      profileItem(unconfirmedWithRow.userId, "u@example.com"),
-      profileItem(orphanId, "orphan@example.com"),
-    ];
-    const findings = Reconcile.classify(items, [
-      healthy,
-      missing,
-      adminCreated,
-      drifted,
-      unverifiedChange,
-      unconfirmed,
-      unconfirmedWithRow,
-    ]);
-    expect(findings.usersScanned).toBe(7);
-    expect(findings.profilesScanned).toBe(5);
-    expect(findings.missing.map((u) => u.userId)).toEqual([missing.userId, adminCreated.userId]);
-    expect(findings.orphans).toEqual([{ userId: orphanId, email: "orphan@example.com" }]);
-    expect(findings.drift).toEqual([
-      { userId: drifted.userId, from: "old@example.com", to: drifted.email },
-    ]);
-    expect(findings.unconfirmed).toEqual([unconfirmed.userId, unconfirmedWithRow.userId]);
-  });
-
-  it("counts a user listed twice (a shifting page boundary) once, with or without a row", () => {
-    const repeated = user();
-    const withRow = user();
-    const findings = Reconcile.classify(
-      [profileItem(withRow.userId, "old@example.com")],
-      [repeated, withRow, { ...repeated }, { ...withRow }],
-    );
-    expect(findings.usersScanned).toBe(2);
-    expect(findings.missing).toHaveLength(1);
-    expect(findings.drift).toHaveLength(1);
-  });
-
-  it("ignores items without a key, repeated items and users without a sub", () => {
-    const id = randomUUID();
-    const findings = Reconcile.classify(
-      [
-        { Email: "keyless@example.com" },
-        profileItem(id, "a@example.com"),
-        profileItem(id, "b@example.com"),
-      ],
-      [user({ userId: "" })],
-    );
-    expect(findings).toMatchObject({ profilesScanned: 1, usersScanned: 0, missing: [] });
-    expect(findings.orphans).toEqual([{ userId: id, email: "a@example.com" }]);
-  });
-
-  it("treats a live deletion marker as neither a profile nor an orphan, an expired one as nothing", () => {
-    const now = new Date("2026-03-01T00:00:00.000Z");
-    const marker = (userId: string, expiresInSeconds: number) => ({
-      UserID: userId,
-      DeletedAt: "2026-02-28T23:00:00.000Z",
-      ExpiresAt: Math.floor(now.getTime() / 1000) + expiresInSeconds,
-    });
-    const deleting = user();
-    const expired = user();
-    const goneId = randomUUID();
-    const findings = Reconcile.classify(
-      [marker(deleting.userId, 3600), marker(expired.userId, -1), marker(goneId, 3600)],
-      [deleting, expired],
-      now,
-    );
-    expect(findings.profilesScanned).toBe(0);
-    expect(findings.orphans).toEqual([]);
-    expect(findings.missing.map((u) => u.userId)).toEqual([expired.userId]);
-    expect(Reconcile.rowOf(marker(goneId, 3600), now)).toEqual({ kind: "other", userId: goneId });
-    expect(Reconcile.rowOf(marker(goneId, 0), now)).toBeNull();
-  });
-
-  it("never takes a live deletion marker for a profile, even one that still holds an email", () => {
-    const now = new Date("2026-03-01T00:00:00.000Z");
-    const deleting = user({ email: "new@example.com" });
-    const goneId = randomUUID();
-    // Not what markDeleted writes, but what a hand edit or an older release could leave.
-    const markerWithEmail = (userId: string) => ({
-      UserID: userId,
-      Email: "old@example.com",
-      DeletedAt: "2026-02-28T23:00:00.000Z",
-      ExpiresAt: Math.floor(now.getTime() / 1000) + 3600,
-    });
-    const findings = Reconcile.classify(
-      [markerWithEmail(deleting.userId), markerWithEmail(goneId)],
-      [deleting],
-      now,
-    );
-    expect(findings).toMatchObject({ profilesScanned: 0, missing: [], orphans: [], drift: [] });
-    expect(Reconcile.rowOf(markerWithEmail(goneId), now)).toEqual({
-      kind: "other",
-      userId: goneId,
-    });
-  });
-
-  it("finds no drift for a user whose email reads as empty, even if marked verified", () => {
-    const withoutEmail = user({ email: undefined, emailVerified: true });
-    const findings = Reconcile.classify(
-      [profileItem(withoutEmail.userId, "kept@example.com")],
-      [withoutEmail],
-    );
-    expect(findings).toMatchObject({ usersScanned: 1, drift: [], missing: [], orphans: [] });
-  });
-
-  it("treats an item without an email as no profile, yet not as missing or orphan", () => {
-    const deleting = user();
-    const items = [{ UserID: deleting.userId }, { UserID: randomUUID() }];
-    const findings = Reconcile.classify(items, [deleting]);
-    expect(findings).toMatchObject({ profilesScanned: 0, missing: [], orphans: [], drift: [] });
-    expect(Reconcile.rowOf({ UserID: "a", Email: "e@example.com" })).toEqual({
-      kind: "profile",
-      userId: "a",
-      email: "e@example.com",
-    });
-    expect(Reconcile.rowOf({ UserID: "a" })).toEqual({ kind: "other", userId: "a" });
-    expect(Reconcile.rowOf({ Email: "no-key@example.com" })).toBeNull();
-  });
-});
-
 describe("Reconcile.apply", () => {
   const now = () => new Date("2026-05-05T05:05:05.000Z");
 
@@ -174,11 +27,14 @@ describe("Reconcile.apply", () => {
     const fromTrigger = randomUUID();
     await Profile.create(
       profiles,
-      { userId: fromTrigger, email: "t@example.com", firstName: "  Ada ", lastName: "" },
+      newProfile(fromTrigger, "t@example.com", { firstName: "  Ada ", lastName: "" }),
       now(),
     );
-    const missing = user({ email: "t@example.com", firstName: "  Ada ", lastName: "" });
-    const findings = Reconcile.classify([], [missing]);
+    const missing = user({
+      email: "t@example.com",
+      attributes: attributesFor({ firstName: "  Ada ", lastName: "" }),
+    });
+    const findings = classify([], [missing]);
     const outcome = await Reconcile.apply(deps, findings, { now });
     expect(outcome).toMatchObject({ created: 1, alreadyExisted: 0, interrupted: false });
     expect(outcome.error).toBeUndefined();
@@ -197,7 +53,7 @@ describe("Reconcile.apply", () => {
     await Profile.markDeleted(profiles, live.userId, new Date(Date.now() + 3_600_000));
     const liveMarker = await rawItem(live.userId);
     // As if the live marker had been written after the scan.
-    const findings = Reconcile.classify([], [expired, live]);
+    const findings = classify([], [expired, live]);
     const outcome = await Reconcile.apply(deps, findings);
     expect(outcome).toMatchObject({ created: 1, alreadyExisted: 1 });
     expect((await rawItem(expired.userId))?.Email).toEqual({ S: expired.email });
@@ -206,7 +62,7 @@ describe("Reconcile.apply", () => {
 
   it("never overwrites a profile that appeared after the scan", async () => {
     const missing = user();
-    const findings = Reconcile.classify([], [missing]);
+    const findings = classify([], [missing]);
     await Profile.create(profiles, { userId: missing.userId, email: "first@example.com" });
     const before = await rawItem(missing.userId);
     const outcome = await Reconcile.apply(deps, findings, { now });
@@ -221,7 +77,7 @@ describe("Reconcile.apply", () => {
     for (const u of [drifted, raced]) {
       await Profile.create(profiles, { userId: u.userId, email: "old@example.com" });
     }
-    const findings = Reconcile.classify(
+    const findings = classify(
       [
         profileItem(drifted.userId, "old@example.com"),
         profileItem(raced.userId, "old@example.com"),
@@ -243,7 +99,7 @@ describe("Reconcile.apply", () => {
   it("leaves orphans alone without prune, and counts them as remaining drift", async () => {
     const orphan = randomUUID();
     await Profile.create(profiles, { userId: orphan, email: "o@example.com" });
-    const findings = Reconcile.classify([profileItem(orphan, "o@example.com")], []);
+    const findings = classify([profileItem(orphan, "o@example.com")], []);
     const outcome = await Reconcile.apply(deps, findings, { now });
     // The pool is unreachable here: asking it whether the user exists would be an error.
     expect(outcome).toMatchObject({ deleted: 0, orphansWithUser: 0, orphansChangedMeanwhile: 0 });
@@ -255,7 +111,7 @@ describe("Reconcile.apply", () => {
 
   it("stops starting writes when interrupted; a second run finishes the job", async () => {
     const users = Array.from({ length: 40 }, () => user());
-    const findings = Reconcile.classify([], users);
+    const findings = classify([], users);
     const interrupt = new AbortController();
     const first = await Reconcile.apply(deps, findings, {
       now,
@@ -282,10 +138,7 @@ describe("Reconcile.apply", () => {
       { userId: drifted.userId, email: "old@example.com" },
       new Date("2026-01-01T00:00:00.000Z"),
     );
-    const findings = Reconcile.classify(
-      [profileItem(drifted.userId, "old@example.com")],
-      [missing, drifted],
-    );
+    const findings = classify([profileItem(drifted.userId, "old@example.com")], [missing, drifted]);
     const before = new Date().toISOString();
     const outcome = await Reconcile.apply(deps, findings);
     const after = new Date().toISOString();
@@ -317,7 +170,7 @@ describe("Reconcile.apply", () => {
     };
     const run = async (concurrency: number | undefined) => {
       const table = counting();
-      const findings = Reconcile.classify(
+      const findings = classify(
         [],
         Array.from({ length: 12 }, () => user()),
       );
@@ -331,7 +184,7 @@ describe("Reconcile.apply", () => {
   });
 
   it("cannot make a profile for a user without an email, and says so", async () => {
-    const findings = Reconcile.classify([], [user({ email: undefined })]);
+    const findings = classify([], [user({ email: undefined })]);
     const outcome = await Reconcile.apply(deps, findings, { now });
     expect(outcome).toMatchObject({ created: 0, missingWithoutEmail: 1 });
     expect(Reconcile.remainingDrift(findings, outcome)).toBe(1);
@@ -339,7 +192,7 @@ describe("Reconcile.apply", () => {
 
   it("is not interrupted when the signal fires after the last write", async () => {
     const interrupt = new AbortController();
-    const findings = Reconcile.classify([], [user(), user()]);
+    const findings = classify([], [user(), user()]);
     const outcome = await Reconcile.apply(deps, findings, {
       signal: interrupt.signal,
       onProgress: (progress) => {
@@ -352,7 +205,7 @@ describe("Reconcile.apply", () => {
   it("starts no new write once one has failed", async () => {
     // An empty key is refused by DynamoDB: an error no condition explains.
     const findings: Reconcile.Findings = {
-      ...Reconcile.classify([], []),
+      ...classify([], []),
       missing: [user({ userId: "" }), ...Array.from({ length: 20 }, () => user())],
     };
     const outcome = await Reconcile.apply(deps, findings, { concurrency: 2 });
@@ -365,7 +218,7 @@ describe("Reconcile.apply", () => {
       ...deps,
       profiles: Profile.store("NoSuchTable", new DynamoDBClient({ endpoint, region: "us-east-1" })),
     };
-    const findings = Reconcile.classify([], [user(), user(), user()]);
+    const findings = classify([], [user(), user(), user()]);
     const outcome = await Reconcile.apply(broken, findings, { concurrency: 1 });
     expect((outcome.error as Error).name).toBe("ResourceNotFoundException");
     expect(outcome).toMatchObject({ created: 0, interrupted: false });
@@ -375,7 +228,7 @@ describe("Reconcile.apply", () => {
 
 describe("Reconcile.summary", () => {
   it("reports what was found and what was written, as numbers", () => {
-    const findings = Reconcile.classify(
+    const findings = classify(
       [profileItem(randomUUID(), "o@example.com")],
       [user(), user({ status: "UNCONFIRMED" })],
     );

@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Name } from "@userprofile/core/name";
 import { Profile } from "@userprofile/core/profile";
+import { useLocalDynamoDB } from "@userprofile/core/testing/env";
+import { captureLogs } from "@userprofile/core/testing/logs";
+import { anyName, satisfiesRule } from "@userprofile/core/testing/name-arbitrary";
+import { activeProfile, newProfile } from "@userprofile/core/testing/profiles";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { useLocalDynamoDB } from "../../core/test/env";
-import { captureLogs } from "../../core/test/logs";
-import { anyName, satisfiesRule } from "../../core/test/name-arbitrary";
-import { type ApiEvent, type ApiResult, isJsonContentType } from "../src/api/http";
+import type { ApiEvent, ApiResult } from "../src/api/http";
 import { apiEvent } from "./events";
 
 const { client, tableName, rawItem } = useLocalDynamoDB();
@@ -29,7 +30,7 @@ afterEach(() => {
 
 async function existingUser(names: { firstName?: string; lastName?: string } = {}) {
   const userId = randomUUID();
-  await Profile.create(store, { userId, email: "me@example.com", ...names });
+  await Profile.create(store, newProfile(userId, "me@example.com", names));
   return userId;
 }
 
@@ -109,19 +110,10 @@ describe("PATCH /me", () => {
     );
     expect(result.statusCode).toBe(200);
     expect(bodyOf(result)).toMatchObject({ userId, firstName: "Grace", lastName: null });
-    expect(await Profile.get(store, userId)).toMatchObject({ firstName: "Grace", lastName: null });
-  });
-
-  it("accepts a base64-encoded body", async () => {
-    const userId = await existingUser();
-    const result = await patchMe(
-      apiEvent("PATCH /me", {
-        sub: userId,
-        base64: true,
-        body: Buffer.from(JSON.stringify({ lastName: "Base" })).toString("base64"),
-      }),
-    );
-    expect(bodyOf(result)).toMatchObject({ lastName: "Base" });
+    expect(await activeProfile(store, userId)).toMatchObject({
+      firstName: "Grace",
+      lastName: null,
+    });
   });
 
   it.each([
@@ -144,6 +136,16 @@ describe("PATCH /me", () => {
     ["a NUL in a name", { body: JSON.stringify({ firstName: "Ada\u0000" }) }, "invalid_name"],
     ["a bidi override", { body: JSON.stringify({ lastName: "\u202eecalevoL" }) }, "invalid_name"],
     ["a zero-width space alone", { body: JSON.stringify({ firstName: "\u200b" }) }, "invalid_name"],
+    [
+      "a zero-width space inside",
+      { body: JSON.stringify({ lastName: "Love\u200blace" }) },
+      "invalid_name",
+    ],
+    [
+      "combining marks only",
+      { body: JSON.stringify({ firstName: "\u0301\u0308" }) },
+      "invalid_name",
+    ],
     ["a lone surrogate", { body: '{"firstName":"\\ud800"}' }, "invalid_name"],
     [
       "bytes that are not UTF-8",
@@ -229,26 +231,6 @@ describe("PATCH /me", () => {
     expect(bodyOf(result).error.message).toBe(message);
   });
 
-  it("takes 4 KiB of body (4096 bytes) and refuses one byte more", async () => {
-    const userId = await existingUser();
-    const json = JSON.stringify({ firstName: "Padded" });
-    const padded = (bytes: number) => json + " ".repeat(bytes - json.length);
-    const atLimit = await patchMe(apiEvent("PATCH /me", { sub: userId, body: padded(4096) }));
-    expect(atLimit.statusCode).toBe(200);
-    const over = await patchMe(apiEvent("PATCH /me", { sub: userId, body: padded(4097) }));
-    expect(bodyOf(over).error.code).toBe("body_too_large");
-  });
-
-  it("accepts a body sent without a content type", async () => {
-    const userId = await existingUser();
-    const event = apiEvent("PATCH /me", {
-      sub: userId,
-      body: JSON.stringify({ lastName: "Bare" }),
-    });
-    event.headers = {};
-    expect(bodyOf(await patchMe(event))).toMatchObject({ lastName: "Bare" });
-  });
-
   it("answers 401, not 500, when no authorizer ran or the subject is empty", async () => {
     const unauthorized = { error: { code: "unauthorized", message: "A valid token is required." } };
     const noAuthorizer = apiEvent("GET /me");
@@ -262,57 +244,6 @@ describe("PATCH /me", () => {
     expect(bodyOf(result)).toEqual({
       error: { code: "unauthorized", message: "A valid token is required." },
     });
-  });
-
-  it.each([
-    "application/json",
-    "application/json; charset=utf-8",
-    "application/json; charset=utf8",
-    "Application/JSON;charset=UTF-8",
-    'application/json; charset="utf-8"',
-    "application/merge-patch+json",
-    "application/vnd.api+json; charset=utf-8",
-    "application/json; profile=https://example.com/profile",
-    "application/json ; charset=utf-8",
-    "application/json; charset= utf-8",
-  ])("accepts content type %s", async (contentType) => {
-    const userId = await existingUser();
-    const result = await patchMe(
-      apiEvent("PATCH /me", {
-        sub: userId,
-        body: JSON.stringify({ firstName: "Typed" }),
-        headers: { "content-type": contentType },
-      }),
-    );
-    expect(result.statusCode).toBe(200);
-  });
-
-  it.each([
-    "application/json-seq",
-    "application/jsonx",
-    "application/json+xml",
-    "text/json",
-    "application/x-www-form-urlencoded",
-    "application/json; charset=xutf-8",
-    "application/json; charset=utf-8x",
-  ])("refuses content type %s", (contentType) => {
-    expect(isJsonContentType(contentType)).toBe(false);
-  });
-
-  it("reads the content type by its name, wherever it is among the headers", async () => {
-    const userId = await existingUser();
-    const withHeaders = (headers: Record<string, string>) => {
-      const event = apiEvent("PATCH /me", { sub: userId, body: JSON.stringify({ lastName: "H" }) });
-      event.headers = headers;
-      return patchMe(event);
-    };
-    const accepted = await withHeaders({ accept: "text/html", "Content-Type": "application/json" });
-    expect(accepted.statusCode).toBe(200);
-    const refused = await withHeaders({
-      "x-note": "application/json",
-      "content-type": "text/plain",
-    });
-    expect(bodyOf(refused).error.code).toBe("unsupported_media_type");
   });
 
   it("for any name: a 400 invalid_name that changes nothing, or a stored value that satisfies the rule", async () => {

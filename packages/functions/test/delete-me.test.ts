@@ -1,5 +1,7 @@
 import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { Profile } from "@userprofile/core/profile";
+import { useLocalDynamoDB } from "@userprofile/core/testing/env";
+import { newProfile } from "@userprofile/core/testing/profiles";
 import {
   failure,
   type Harness,
@@ -8,7 +10,6 @@ import {
   uniqueEmail,
 } from "@userprofile/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useLocalDynamoDB } from "../../core/test/env";
 import type { ApiEvent, ApiResult } from "../src/api/http";
 import { apiEvent } from "./events";
 
@@ -35,7 +36,10 @@ describe("DELETE /me", () => {
     const email = uniqueEmail("delete-me");
     const { UserSub } = await signUpAndConfirm(pool, email);
     const userId = UserSub as string;
-    await Profile.create(store, { userId, email, firstName: "Ada", lastName: "Lovelace" });
+    await Profile.create(
+      store,
+      newProfile(userId, email, { firstName: "Ada", lastName: "Lovelace" }),
+    );
 
     const result = await deleteMe(apiEvent("DELETE /me", { sub: userId }));
 

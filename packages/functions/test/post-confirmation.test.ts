@@ -2,21 +2,24 @@ import { ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Name } from "@userprofile/core/name";
 import { Profile } from "@userprofile/core/profile";
+import { useLocalDynamoDB } from "@userprofile/core/testing/env";
+import { captureLogs } from "@userprofile/core/testing/logs";
+import { anyName, satisfiesRule } from "@userprofile/core/testing/name-arbitrary";
+import { activeProfile } from "@userprofile/core/testing/profiles";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { useLocalDynamoDB } from "../../core/test/env";
-import { captureLogs } from "../../core/test/logs";
-import { anyName, satisfiesRule } from "../../core/test/name-arbitrary";
 import { postConfirmationOutcomes } from "../src/definitions";
 import { postConfirmationEvent } from "./events";
 
 const { client, tableName } = useLocalDynamoDB();
 const store = Profile.store(tableName, client);
 let handler: typeof import("../src/cognito/post-confirmation").handler;
-let FAILURE_MESSAGE: string;
+/** What Cognito shows the user when the trigger fails: no details. */
+const FAILURE_MESSAGE =
+  "Your account is confirmed, but your profile could not be saved yet. Sign in to continue.";
 
 beforeAll(async () => {
-  ({ handler, FAILURE_MESSAGE } = await import("../src/cognito/post-confirmation"));
+  ({ handler } = await import("../src/cognito/post-confirmation"));
 });
 
 afterEach(() => {
@@ -29,7 +32,7 @@ describe("post-confirmation trigger", () => {
       userAttributes: { given_name: "Grace", family_name: "Hopper" },
     });
     expect(await handler(event)).toBe(event);
-    expect(await Profile.get(store, event.request.userAttributes.sub as string)).toMatchObject({
+    expect(await activeProfile(store, event.request.userAttributes.sub as string)).toMatchObject({
       email: "grace@example.com",
       firstName: "Grace",
       lastName: "Hopper",
@@ -39,7 +42,7 @@ describe("post-confirmation trigger", () => {
   it("works with email and password only (no names)", async () => {
     const event = postConfirmationEvent();
     await handler(event);
-    expect(await Profile.get(store, event.request.userAttributes.sub as string)).toMatchObject({
+    expect(await activeProfile(store, event.request.userAttributes.sub as string)).toMatchObject({
       firstName: null,
       lastName: null,
     });
@@ -48,12 +51,12 @@ describe("post-confirmation trigger", () => {
   it("treats a retried invocation as success and keeps the first CreatedAt", async () => {
     const event = postConfirmationEvent({ userAttributes: { given_name: "Grace" } });
     await handler(event);
-    const first = await Profile.get(store, event.request.userAttributes.sub as string);
+    const first = await activeProfile(store, event.request.userAttributes.sub as string);
     const retried = postConfirmationEvent({
       userAttributes: { sub: event.request.userAttributes.sub as string, given_name: "Changed" },
     });
     expect(await handler(retried)).toBe(retried);
-    expect(await Profile.get(store, event.request.userAttributes.sub as string)).toEqual(first);
+    expect(await activeProfile(store, event.request.userAttributes.sub as string)).toEqual(first);
   });
 
   it("does not write on a password reset", async () => {
@@ -61,13 +64,13 @@ describe("post-confirmation trigger", () => {
       triggerSource: "PostConfirmation_ConfirmForgotPassword",
     });
     expect(await handler(event)).toBe(event);
-    expect(await Profile.get(store, event.request.userAttributes.sub as string)).toBeNull();
+    expect(await activeProfile(store, event.request.userAttributes.sub as string)).toBeNull();
   });
 
   it("does not touch an existing profile on a password reset", async () => {
     const signUp = postConfirmationEvent({ userAttributes: { given_name: "Kept" } });
     await handler(signUp);
-    const before = await Profile.get(store, signUp.request.userAttributes.sub as string);
+    const before = await activeProfile(store, signUp.request.userAttributes.sub as string);
     const send = vi.spyOn(DynamoDBDocumentClient.prototype, "send");
     await handler(
       postConfirmationEvent({
@@ -76,7 +79,7 @@ describe("post-confirmation trigger", () => {
       }),
     );
     expect(send).not.toHaveBeenCalled();
-    expect(await Profile.get(store, signUp.request.userAttributes.sub as string)).toEqual(before);
+    expect(await activeProfile(store, signUp.request.userAttributes.sub as string)).toEqual(before);
   });
 
   it("fails with a generic message and a structured log without personal data", async () => {
@@ -172,7 +175,7 @@ describe("post-confirmation trigger", () => {
       errorMessage: "Event lacks sub or email",
     });
     const userId = event.request.userAttributes.sub;
-    if (userId) expect(await Profile.get(store, userId)).toBeNull();
+    if (userId) expect(await activeProfile(store, userId)).toBeNull();
   });
 
   it("cleans names instead of failing the sign-up: no control, bidi or half an emoji is stored", async () => {
@@ -180,7 +183,7 @@ describe("post-confirmation trigger", () => {
       userAttributes: { given_name: "\u202eAda\u0000", family_name: `${"x".repeat(49)}😀😀` },
     });
     expect(await handler(event)).toBe(event);
-    expect(await Profile.get(store, event.request.userAttributes.sub as string)).toMatchObject({
+    expect(await activeProfile(store, event.request.userAttributes.sub as string)).toMatchObject({
       firstName: "Ada",
       lastName: `${"x".repeat(49)}😀`,
     });
@@ -195,7 +198,7 @@ describe("post-confirmation trigger", () => {
             userAttributes: { given_name: givenName, family_name: familyName },
           });
           expect(await handler(event)).toBe(event);
-          const profile = await Profile.get(store, event.request.userAttributes.sub as string);
+          const profile = await activeProfile(store, event.request.userAttributes.sub as string);
           expect(profile?.firstName ?? undefined).toBe(Name.clean(givenName));
           expect(profile?.lastName ?? undefined).toBe(Name.clean(familyName));
           for (const name of [profile?.firstName, profile?.lastName]) {

@@ -6,7 +6,6 @@
 export * as srp from "../src/cognito/srp";
 export {
   type DynamoDBEmulator,
-  localCredentials,
   localDynamoDBClient,
   startDynamoDB,
 } from "../src/dynamodb/index";

@@ -5,12 +5,10 @@ import {
   backoffRetryStrategy,
   batchBackoff,
 } from "@userprofile/core/aws-retry";
+import { localCredentials } from "@userprofile/core/aws-tools";
 import { Profile } from "@userprofile/core/profile";
 import type { Reconcile } from "@userprofile/core/reconcile";
 import type { Target } from "./target";
-
-/** The emulators accept any credentials; the SDK must not go looking for real ones. */
-const localCredentials = { accessKeyId: "local", secretAccessKey: "local" };
 
 export interface ReconcileClients {
   deps: Reconcile.Deps;

@@ -13,7 +13,7 @@ const NETWORK_CODES = new Set([
 ]);
 
 /** A service's message can echo request values; an email must never reach the terminal. */
-export function redact(text: string): string {
+function redact(text: string): string {
   return text.replace(/[^\s"'<>()[\]{}:,;]+@[^\s"'<>()[\]{}:,;]+/g, "<redacted>");
 }
 

@@ -15,11 +15,7 @@ export interface ProgressDisplay {
 
 const count = (n: number) => n.toLocaleString("en-US");
 
-export function progressLine(
-  progress: Reconcile.Progress,
-  throttles: number,
-  width: number,
-): string {
+function progressLine(progress: Reconcile.Progress, throttles: number, width: number): string {
   let line: string;
   if (progress.phase === "profiles") {
     line = `Scanning the Users table   ${count(progress.done)} items`;

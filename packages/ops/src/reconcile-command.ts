@@ -1,3 +1,4 @@
+import { quietSdkNodeWarning } from "@userprofile/core/aws-tools";
 import { Reconcile } from "@userprofile/core/reconcile";
 import { type Options, parseOptions, USAGE, UsageError } from "./args";
 import { reconcileClients } from "./clients";
@@ -6,9 +7,7 @@ import { progressDisplay } from "./progress";
 import { idListText, jsonReport, textReport } from "./report";
 import { fileTarget, localTarget, stageTarget, type Target, TargetError } from "./target";
 
-// The SDK warns on every start that releases after January 2027 need Node 22;
-// the lockfile pins a release that supports Node 20, so the warning is noise here.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+quietSdkNodeWarning();
 
 export const EXIT = { clean: 0, drift: 1, error: 2, interrupted: 130 } as const;
 

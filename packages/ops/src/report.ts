@@ -18,7 +18,7 @@ const plural = (value: number, one: string, many: string) =>
   `${n(value)} ${value === 1 ? one : many}`;
 
 /** The id lists of --verbose, one group per heading. */
-export function idGroups(findings: Reconcile.Findings): Array<[string, string[]]> {
+function idGroups(findings: Reconcile.Findings): Array<[string, string[]]> {
   return [
     ["confirmed users without a profile", findings.missing.map((user) => user.userId)],
     ["profiles without a user", findings.orphans.map((orphan) => orphan.userId)],

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { PoolUsers } from "@userprofile/core/pool-users";
 import { Reconcile } from "@userprofile/core/reconcile";
+import { classify } from "@userprofile/core/testing/findings";
+import { attributesFor } from "@userprofile/core/testing/profiles";
 import { describe, expect, it } from "vitest";
 import { parseOptions, UsageError } from "../src/args";
-import { describeError, redact } from "../src/errors";
-import { progressDisplay, progressLine } from "../src/progress";
+import { describeError } from "../src/errors";
+import { progressDisplay } from "../src/progress";
 import { jsonReport, textReport } from "../src/report";
 import { type Target, targetFromOutputs } from "../src/target";
 
@@ -88,8 +90,7 @@ const user = (overrides: Partial<PoolUsers.User> = {}): PoolUsers.User => ({
   status: "CONFIRMED",
   email: "person@example.com",
   emailVerified: true,
-  firstName: "Grace",
-  lastName: "Hopper",
+  attributes: attributesFor({ firstName: "Grace", lastName: "Hopper" }),
   ...overrides,
 });
 
@@ -97,7 +98,7 @@ describe("reports", () => {
   const missing = user();
   const drifted = user({ email: "new.address@example.com" });
   const orphan = randomUUID();
-  const findings = Reconcile.classify(
+  const findings = classify(
     [
       { UserID: drifted.userId, Email: "old.address@example.com" },
       { UserID: orphan, Email: "orphan@example.com", firstName: "Ada" },
@@ -177,8 +178,11 @@ describe("errors", () => {
   });
 
   it("never repeats an email a service put in its message", () => {
-    expect(redact('Invalid value "jane.doe+x@example.co.uk" for Email')).toBe(
-      'Invalid value "<redacted>" for Email',
+    const invalid = Object.assign(new Error('Invalid value "jane.doe+x@example.co.uk" for Email'), {
+      name: "ValidationException",
+    });
+    expect(describeError(invalid, target)).toBe(
+      'ValidationException: Invalid value "<redacted>" for Email',
     );
     const error = Object.assign(new Error("User a@b.example is not allowed"), {
       name: "AccessDeniedException",
@@ -191,11 +195,23 @@ describe("errors", () => {
 
 describe("progress", () => {
   it("draws a bar for the writes and counters for the reads", () => {
-    expect(progressLine({ phase: "apply", done: 5, total: 20 }, 0, 60)).toBe(
-      "Applying  [#####---------------] 5/20",
+    const lineOn = (
+      columns: number,
+      show: (display: ReturnType<typeof progressDisplay>) => void,
+    ) => {
+      const written: string[] = [];
+      show(progressDisplay({ isTTY: true, columns, write: (text) => written.push(text) }, true));
+      return written.at(-1);
+    };
+    expect(lineOn(60, (d) => d.update({ phase: "apply", done: 5, total: 20 }))).toBe(
+      "\r\x1b[2KApplying  [#####---------------] 5/20",
     );
-    expect(progressLine({ phase: "users", done: 1200 }, 3, 100)).toBe(
-      "Listing the user pool      1,200 users  (throttled 3×, backing off)",
+    const throttled = lineOn(100, (d) => {
+      for (let i = 0; i < 3; i += 1) d.throttled(100);
+      d.update({ phase: "users", done: 1200 });
+    });
+    expect(throttled).toBe(
+      "\r\x1b[2KListing the user pool      1,200 users  (throttled 3×, backing off)",
     );
   });
 

@@ -10,9 +10,9 @@ import {
   ProvisionedThroughputExceededException,
   ThrottlingException,
 } from "@aws-sdk/client-dynamodb";
+import { localCredentials } from "@userprofile/core/aws-tools";
 import { Reconcile } from "@userprofile/core/reconcile";
 import { ephemeralConfig, type LocalStack, startLocalStack } from "@userprofile/local";
-import { localCredentials } from "@userprofile/local/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ReconcileClients, reconcileClients } from "../src/clients";
 import { type Target, targetFromOutputs } from "../src/target";

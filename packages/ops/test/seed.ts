@@ -29,7 +29,12 @@ export type AppOutputs = LocalOutputs & {
 
 export const outputsOf = (stack: LocalStack) => stack.outputs as AppOutputs;
 
+import { attributesFor, newProfile } from "@userprofile/core/testing/profiles";
+
 export const PASSWORD = "Seed-Passw0rd!";
+
+const poolAttributes = (names: { firstName?: string; lastName?: string }) =>
+  Object.entries(attributesFor(names)).map(([Name, Value]) => ({ Name, Value }));
 
 /** What the pool and the table hold after seeding, by the kind of drift each user has. */
 export interface Seed {
@@ -139,12 +144,7 @@ export async function seedDrift(
         UserAttributes: [
           { Name: "email", Value: identity.email },
           { Name: "email_verified", Value: "true" },
-          ...(identity.firstName !== undefined
-            ? [{ Name: "given_name", Value: identity.firstName }]
-            : []),
-          ...(identity.lastName !== undefined
-            ? [{ Name: "family_name", Value: identity.lastName }]
-            : []),
+          ...poolAttributes(identity),
         ],
       }),
     );
@@ -168,11 +168,7 @@ export async function seedDrift(
         ClientId: outputs.userPoolClientId,
         Username: identity.email,
         Password: PASSWORD,
-        UserAttributes: [
-          { Name: "email", Value: identity.email },
-          { Name: "given_name", Value: identity.firstName },
-          { Name: "family_name", Value: identity.lastName },
-        ],
+        UserAttributes: [{ Name: "email", Value: identity.email }, ...poolAttributes(identity)],
       }),
     );
     return result.UserSub as string;
@@ -201,7 +197,7 @@ export async function seedDrift(
   const healthyUser = async () => {
     const identity = person();
     const sub = await adminUser(identity);
-    await Profile.create(profiles, { userId: sub, ...identity });
+    await Profile.create(profiles, newProfile(sub, identity.email, identity));
     return { sub, identity };
   };
 
@@ -259,7 +255,8 @@ export async function seedDrift(
   });
   await inParallel(times(counts.orphanRows), width, async () => {
     const sub = randomUUID();
-    await Profile.create(profiles, { userId: sub, ...person() });
+    const identity = person();
+    await Profile.create(profiles, newProfile(sub, identity.email, identity));
     seed.orphans.push(sub);
   });
   await inParallel(times(counts.orphanDeletedUsers), width, async () => {

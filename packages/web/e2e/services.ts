@@ -6,6 +6,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect, type Page, type Request } from "@playwright/test";
+import { localCredentials as credentials, quietSdkNodeWarning } from "@userprofile/core/aws-tools";
 import { outputs } from "./helpers";
 
 /**
@@ -13,11 +14,7 @@ import { outputs } from "./helpers";
  * and DynamoDB through the AWS SDK (as against AWS), and the local-only control.
  */
 
-// The SDK warns once that releases after January 2027 need Node 22; the lockfile pins this one.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-
-/** The emulators accept any credentials; the SDK only needs some to sign with. */
-const credentials = { accessKeyId: "local", secretAccessKey: "local" };
+quietSdkNodeWarning();
 
 let userPoolClient: CognitoIdentityProviderClient | undefined;
 let dynamodbClient: DynamoDBClient | undefined;

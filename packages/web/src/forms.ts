@@ -1,11 +1,26 @@
-import { Name } from "@userprofile/core/name";
+import { ProfileFields } from "@userprofile/core/profile-fields";
 import { passwordRules } from "@userprofile/core/user-pool";
 import type { Profile, ProfileChanges } from "./api";
 
-/** The API's limit, in characters (code points): core's one name rule. */
-export const NAME_MAX_LENGTH = Name.MAX_LENGTH;
+type Field = ProfileFields.Definition;
 
-export const PASSWORD_RULES = passwordRules();
+/** What sign-up asks for beyond email and password: the fields a new profile takes from the pool. */
+export const SIGN_UP_FIELDS = ProfileFields.fromPool;
+/** What the profile screen lets a person edit. */
+export const EDITABLE_FIELDS = ProfileFields.editable;
+/** Shown on the profile screen, not editable. */
+export const READ_ONLY_FIELDS = ProfileFields.all.filter((field) => !field.editable);
+
+/** What is typed in each field's input, by the field's key. */
+export type FieldDraft = Readonly<Record<string, string | undefined>>;
+
+/** A field's value in a profile from the API; `null` when it has none. */
+export function fieldOf(profile: Profile, field: Field): string | null {
+  const value = (profile as unknown as Record<string, unknown>)[field.key];
+  return typeof value === "string" ? value : null;
+}
+
+const PASSWORD_RULES = passwordRules();
 
 export function checkPassword(password: string) {
   return PASSWORD_RULES.map((rule) => ({
@@ -32,28 +47,33 @@ export function emailError(email: string): string | undefined {
 }
 
 /**
- * The API's own name rule, checked before anything is sent. A field that
- * shows nothing (spaces, zero-width characters) is an empty field: no name.
+ * The API's own rule for the field, checked before anything is sent. A field
+ * that shows nothing (spaces, zero-width characters) is an empty field: no value.
  */
-export function nameError(label: string, value: string): string | undefined {
-  if (Name.isBlank(value)) return undefined;
-  const verdict = Name.check(value, label);
+export function fieldError(field: Field, value: string): string | undefined {
+  if (field.rule.isBlank(value)) return undefined;
+  const verdict = field.rule.check(value, field.label);
   return verdict.ok ? undefined : verdict.message;
 }
 
-/** The name as the API stores it (NFC, trimmed), or "" for an empty field; call after nameError. */
-export function nameValue(value: string): string {
-  if (Name.isBlank(value)) return "";
-  const verdict = Name.check(value);
+/** The value as the API stores it (NFC, trimmed), or "" for an empty field; call after fieldError. */
+function fieldValue(field: Field, value: string): string {
+  if (field.rule.isBlank(value)) return "";
+  const verdict = field.rule.check(value, field.label);
   return verdict.ok ? verdict.value : value;
 }
 
-export interface SignUpInput {
-  email: string;
-  password: string;
-  firstName: string;
-  lastName: string;
+/** The first message of a field in the draft that breaks its rule. */
+export function draftError(fields: readonly Field[], draft: FieldDraft): string | undefined {
+  for (const field of fields) {
+    const error = fieldError(field, draft[field.key] ?? "");
+    if (error) return error;
+  }
+  return undefined;
 }
+
+/** The sign-up form: email, password and each of SIGN_UP_FIELDS by its key. */
+export type SignUpInput = { email: string; password: string } & FieldDraft;
 
 export function signUpError(input: SignUpInput): string | undefined {
   return (
@@ -61,17 +81,17 @@ export function signUpError(input: SignUpInput): string | undefined {
     (isStrongPassword(input.password)
       ? undefined
       : "This password is too weak: it must meet every rule listed.") ??
-    nameError("First name", input.firstName) ??
-    nameError("Last name", input.lastName)
+    draftError(SIGN_UP_FIELDS, input)
   );
 }
 
+/** The pool attributes to sign up with: the email, and each field given, under its pool attribute. */
 export function signUpAttributes(input: SignUpInput): Record<string, string> {
   const attributes: Record<string, string> = { email: normalizeEmail(input.email) };
-  const firstName = nameValue(input.firstName);
-  const lastName = nameValue(input.lastName);
-  if (firstName) attributes.given_name = firstName;
-  if (lastName) attributes.family_name = lastName;
+  for (const field of SIGN_UP_FIELDS) {
+    const value = fieldValue(field, input[field.key] ?? "");
+    if (value) attributes[field.poolAttribute as string] = value;
+  }
   return attributes;
 }
 
@@ -82,20 +102,16 @@ export function codeError(code: string): string | undefined {
   return undefined;
 }
 
-export interface NameDraft {
-  firstName: string;
-  lastName: string;
-}
-
-/** Only changed names go into the PATCH; an emptied name is sent as null to clear it. */
-export function profileChanges(profile: Profile, draft: NameDraft): ProfileChanges {
-  const changes: ProfileChanges = {};
-  for (const field of ["firstName", "lastName"] as const) {
-    const next = nameValue(draft[field]);
-    const current = profile[field] ?? "";
-    if (next !== current) changes[field] = next === "" ? null : next;
+/** Only changed fields go into the PATCH; an emptied field is sent as null to clear it. */
+export function profileChanges(profile: Profile, draft: FieldDraft): ProfileChanges {
+  const changes: Record<string, string | null> = {};
+  for (const field of EDITABLE_FIELDS) {
+    const typed = draft[field.key];
+    if (typed === undefined) continue;
+    const next = fieldValue(field, typed);
+    if (next !== (fieldOf(profile, field) ?? "")) changes[field.key] = next === "" ? null : next;
   }
-  return changes;
+  return changes as ProfileChanges;
 }
 
 export function memberSince(createdAt: string, locale?: string): string {

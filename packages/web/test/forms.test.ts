@@ -1,17 +1,18 @@
 import { Name } from "@userprofile/core/name";
 import { Profile as CoreProfile } from "@userprofile/core/profile";
+import { anyName } from "@userprofile/core/testing/name-arbitrary";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { anyName } from "../../core/test/name-arbitrary";
 import type { Profile } from "../src/api";
 import {
   checkPassword,
   codeError,
+  EDITABLE_FIELDS,
   emailError,
+  fieldError,
   memberSince,
-  NAME_MAX_LENGTH,
-  nameError,
   profileChanges,
+  SIGN_UP_FIELDS,
   signUpAttributes,
   signUpError,
 } from "../src/forms";
@@ -68,6 +69,14 @@ describe("sign-up validation", () => {
     });
   });
 
+  it("signs up with each field's value under the field's pool attribute", () => {
+    const typed = Object.fromEntries(SIGN_UP_FIELDS.map((f, i) => [f.key, ` Value${i} `]));
+    expect(signUpAttributes({ ...valid, ...typed })).toEqual({
+      email: "ada@example.com",
+      ...Object.fromEntries(SIGN_UP_FIELDS.map((f, i) => [f.poolAttribute, `Value${i}`])),
+    });
+  });
+
   it("sends trimmed names only when given, and a normalized email", () => {
     expect(signUpAttributes({ ...valid, email: " Ada@Example.com ", firstName: " Ada " })).toEqual({
       email: "ada@example.com",
@@ -88,9 +97,7 @@ describe("sign-up validation", () => {
 });
 
 describe("profile changes", () => {
-  it("keeps the name limit equal to the API's", () => {
-    expect(NAME_MAX_LENGTH).toBe(CoreProfile.NAME_MAX_LENGTH);
-  });
+  const firstName = EDITABLE_FIELDS[0] as (typeof EDITABLE_FIELDS)[number];
 
   it("gives the API's verdict for any name typed, and sends what the API would store", () => {
     fc.assert(
@@ -105,13 +112,13 @@ describe("profile changes", () => {
         if (Name.isBlank(typed)) {
           // An empty-looking field means "no name": the form sends null, never the blank text.
           expect(apiVerdict.ok).toBe(false);
-          expect(nameError("First name", typed)).toBeUndefined();
+          expect(fieldError(firstName, typed)).toBeUndefined();
           expect(profileChanges(profile, { firstName: typed, lastName: "" })).toEqual({
             firstName: null,
           });
           return;
         }
-        expect(nameError("First name", typed) === undefined).toBe(apiVerdict.ok);
+        expect(fieldError(firstName, typed) === undefined).toBe(apiVerdict.ok);
         if (apiVerdict.ok) {
           expect(signUpAttributes({ ...valid, firstName: typed }).given_name).toBe(
             apiVerdict.value,

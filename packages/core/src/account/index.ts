@@ -114,12 +114,7 @@ export namespace Account {
     if (!attributes.email) throw new Error("User-pool record has no email");
     const created = await Profile.create(
       deps.profiles,
-      {
-        userId: caller.userId,
-        email: attributes.email,
-        firstName: attributes[UserPoolSettings.nameAttributes.firstName],
-        lastName: attributes[UserPoolSettings.nameAttributes.lastName],
-      },
+      { userId: caller.userId, email: attributes.email, attributes },
       deps.now(),
     );
     // Operators count these: each one is a sign-up whose trigger failed.

@@ -30,7 +30,7 @@ export const batchBackoff: BackoffSettings = {
 };
 
 /** "Full jitter": a uniformly random wait below an exponentially growing ceiling. */
-export function fullJitterDelay(
+function fullJitterDelay(
   retry: number,
   settings: Pick<BackoffSettings, "baseDelayMs" | "maxDelayMs" | "random">,
 ): number {

@@ -5,7 +5,7 @@ import {
   UserNotFoundException,
   type UserType,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { UserPoolSettings } from "../user-pool/index";
+import { ProfileFields } from "../profile-fields/index";
 
 /** The users of a Cognito user pool, read page by page. */
 export namespace PoolUsers {
@@ -17,29 +17,32 @@ export namespace PoolUsers {
     status: string;
     email: string | undefined;
     emailVerified: boolean;
-    firstName: string | undefined;
-    lastName: string | undefined;
+    /** The pool attributes the profile's fields come from (`given_name`…), those the user has. */
+    attributes: Record<string, string>;
   }
 
   /** ListUsers returns at most 60 users a call. */
-  export const PAGE_SIZE = 60;
+  const PAGE_SIZE = 60;
 
-  const { firstName, lastName } = UserPoolSettings.nameAttributes;
   /** Only what reconciling needs, which also keeps pages small. */
-  export const ATTRIBUTES = ["sub", "email", "email_verified", firstName, lastName];
+  const ATTRIBUTES = ["sub", "email", "email_verified", ...ProfileFields.poolAttributes];
 
-  export function fromUserType(user: UserType): User {
+  function fromUserType(user: UserType): User {
     const attributes = new Map(
       user.Attributes?.map((attribute) => [attribute.Name, attribute.Value]),
     );
+    const fieldAttributes: Record<string, string> = {};
+    for (const name of ProfileFields.poolAttributes) {
+      const value = attributes.get(name);
+      if (value !== undefined) fieldAttributes[name] = value;
+    }
     return {
       // In an email-as-username pool the username is the sub as well.
       userId: attributes.get("sub") ?? user.Username ?? "",
       status: user.UserStatus ?? "UNKNOWN",
       email: attributes.get("email") || undefined,
       emailVerified: attributes.get("email_verified") === "true",
-      firstName: attributes.get(firstName),
-      lastName: attributes.get(lastName),
+      attributes: fieldAttributes,
     };
   }
 

@@ -7,40 +7,29 @@ import {
   ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import { VisibleError } from "../error/index";
-import { Name } from "../name/index";
+import { ProfileFields } from "../profile-fields/index";
 import { UsersTable } from "../users-table/index";
+import { type FieldChanges, parseFieldChanges } from "./changes";
 
 const A = UsersTable.attributes;
 
 export namespace Profile {
-  /** The profile as the API returns it. */
-  export interface Info {
-    userId: string;
-    email: string;
-    firstName: string | null;
-    lastName: string | null;
-    createdAt: string;
-    updatedAt: string;
-  }
+  /** The profile as the API returns it, in this key order; a field with no value is `null`. */
+  export type Info = { userId: string; email: string } & ProfileFields.Values & {
+      createdAt: string;
+      updatedAt: string;
+    };
 
-  /** What a new profile is made from: the user pool's verified attributes. */
+  /** What a new profile is made from: the user pool's record of the user. */
   export interface NewProfile {
     userId: string;
     email: string;
-    firstName?: string | null | undefined;
-    lastName?: string | null | undefined;
+    /** The user's pool attributes (`given_name`…): each field takes its own, cleaned by its rule. */
+    attributes?: Readonly<Record<string, string | undefined>>;
   }
 
-  /** A validated change: a name set to a string, cleared with `null`, or left out. */
-  export interface Changes {
-    firstName?: string | null;
-    lastName?: string | null;
-  }
-
-  /** @see Name.MAX_LENGTH */
-  export const NAME_MAX_LENGTH = Name.MAX_LENGTH;
-  const EDITABLE_FIELDS = ["firstName", "lastName"] as const;
+  /** A validated change: a field set to a string, cleared with `null`, or left out. */
+  export type Changes = FieldChanges;
 
   /**
    * What the table holds for a user. A deleted account leaves a marker (no
@@ -53,45 +42,11 @@ export namespace Profile {
     | { status: "absent" };
 
   /**
-   * Validates a PATCH body. Unknown fields are refused rather than ignored, so
-   * a client typo (`firstname`) is an error instead of a silent no-op.
+   * Validates a PATCH body against the editable fields. Unknown fields are
+   * refused rather than ignored, so a client typo (`firstname`) is an error
+   * instead of a silent no-op.
    */
-  export function parseChanges(input: unknown): Changes {
-    if (typeof input !== "object" || input === null || Array.isArray(input)) {
-      throw new VisibleError("input", "invalid_body", "The body must be a JSON object.");
-    }
-    const changes: Changes = {};
-    for (const [field, value] of Object.entries(input)) {
-      if (!(EDITABLE_FIELDS as readonly string[]).includes(field)) {
-        throw new VisibleError(
-          "input",
-          "unknown_field",
-          `Unknown field "${Array.from(field).slice(0, 40).join("")}". Editable fields: ${EDITABLE_FIELDS.join(", ")}.`,
-        );
-      }
-      changes[field as keyof Changes] = parseName(field, value);
-    }
-    if (Object.keys(changes).length === 0) {
-      throw new VisibleError(
-        "input",
-        "empty_change",
-        `Nothing to change. Editable fields: ${EDITABLE_FIELDS.join(", ")}.`,
-      );
-    }
-    return changes;
-  }
-
-  function parseName(field: string, value: unknown): string | null {
-    if (value === null) return null;
-    if (typeof value !== "string") {
-      throw new VisibleError("input", "invalid_type", `"${field}" must be a string or null.`);
-    }
-    const verdict = Name.check(value, `"${field}"`);
-    if (!verdict.ok) {
-      throw new VisibleError("input", "invalid_name", `${verdict.message} Send null to clear it.`);
-    }
-    return verdict.value;
-  }
+  export const parseChanges = parseFieldChanges;
 
   export interface Store {
     tableName: string;
@@ -101,7 +56,7 @@ export namespace Profile {
   export function store(tableName: string, client = new DynamoDBClient({})): Store {
     return {
       tableName,
-      // A name left out is undefined: the document client drops undefined
+      // A field left out is undefined: the document client drops undefined
       // top-level attributes itself (and throws on nested ones, which nothing writes).
       client: DynamoDBDocumentClient.from(client),
     };
@@ -110,9 +65,9 @@ export namespace Profile {
   /**
    * Writes a new profile once. The put is conditional so that Cognito's
    * retries of the trigger, a replayed confirmation or a concurrent heal never
-   * overwrite `CreatedAt` or names edited since, and a deleted account's marker
-   * is never replaced before it expires. Names come from the user pool and are
-   * cleaned (Name.clean), never refused. Returns whether this call created it.
+   * overwrite `CreatedAt` or fields edited since, and a deleted account's marker
+   * is never replaced before it expires. Field values come from the user pool
+   * and are cleaned by their rule, never refused. Returns whether this call created it.
    */
   export async function create(
     { tableName, client }: Store,
@@ -127,8 +82,7 @@ export namespace Profile {
           Item: {
             [A.userId]: profile.userId,
             [A.email]: profile.email,
-            [A.firstName]: Name.clean(profile.firstName),
-            [A.lastName]: Name.clean(profile.lastName),
+            ...poolValues(profile.attributes ?? {}),
             [A.createdAt]: timestamp,
             [A.updatedAt]: timestamp,
           },
@@ -149,6 +103,14 @@ export namespace Profile {
     }
   }
 
+  function poolValues(attributes: Readonly<Record<string, string | undefined>>) {
+    const values: Record<string, string | undefined> = {};
+    for (const field of ProfileFields.fromPool) {
+      values[field.attribute] = field.rule.clean(attributes[field.poolAttribute as string]);
+    }
+    return values;
+  }
+
   export async function load(
     { tableName, client }: Store,
     userId: string,
@@ -164,16 +126,10 @@ export namespace Profile {
     return stateOf(result.Item, now);
   }
 
-  /** The active profile, or null when there is none or the account was deleted. */
-  export async function get(store: Store, userId: string, now = new Date()): Promise<Info | null> {
-    const state = await load(store, userId, now);
-    return state.status === "active" ? state.profile : null;
-  }
-
   /**
    * Applies validated changes to an active profile. Never writes to a missing
    * item (the caller heals it and retries instead of this call creating a
-   * half-filled one) nor to a deletion marker (a name must not reappear).
+   * half-filled one) nor to a deletion marker (personal data must not reappear).
    */
   export async function update(
     store: Store,
@@ -190,15 +146,15 @@ export namespace Profile {
     const values: Record<string, string> = { ":updatedAt": now.toISOString() };
     const set = ["#updatedAt = :updatedAt"];
     const remove: string[] = [];
-    for (const field of EDITABLE_FIELDS) {
-      const value = changes[field];
+    for (const [index, field] of ProfileFields.editable.entries()) {
+      const value = (changes as Record<string, string | null | undefined>)[field.key];
       if (value === undefined) continue;
-      names[`#${field}`] = A[field];
+      names[`#f${index}`] = field.attribute;
       if (value === null) {
-        remove.push(`#${field}`);
+        remove.push(`#f${index}`);
       } else {
-        values[`:${field}`] = value;
-        set.push(`#${field} = :${field}`);
+        values[`:f${index}`] = value;
+        set.push(`#f${index} = :f${index}`);
       }
     }
     const expression = `SET ${set.join(", ")}${remove.length ? ` REMOVE ${remove.join(", ")}` : ""}`;
@@ -225,7 +181,7 @@ export namespace Profile {
 
   /**
    * Replaces whatever the table holds for the user (the whole item: email,
-   * names, timestamps) with a deletion marker that keeps only the key,
+   * fields, timestamps) with a deletion marker that keeps only the key,
    * DeletedAt and ExpiresAt. Unconditional, so a retry refreshes ExpiresAt.
    */
   export async function markDeleted(
@@ -342,13 +298,14 @@ export namespace Profile {
     return Math.floor(date.getTime() / 1000);
   }
 
-  export function fromItem(item: Record<string, unknown>): Info {
+  function fromItem(item: Record<string, unknown>): Info {
     const text = (name: string) => (typeof item[name] === "string" ? (item[name] as string) : null);
+    const fields: Record<string, string | null> = {};
+    for (const field of ProfileFields.all) fields[field.key] = text(field.attribute);
     return {
       userId: text(A.userId) ?? "",
       email: text(A.email) ?? "",
-      firstName: text(A.firstName),
-      lastName: text(A.lastName),
+      ...(fields as ProfileFields.Values),
       createdAt: text(A.createdAt) ?? "",
       updatedAt: text(A.updatedAt) ?? text(A.createdAt) ?? "",
     };

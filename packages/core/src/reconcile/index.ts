@@ -2,6 +2,11 @@ import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-iden
 import { PoolUsers } from "../pool-users/index";
 import { Profile } from "../profile/index";
 import { UsersTable } from "../users-table/index";
+import {
+  type ApplyOptions as ApplyFindingsOptions,
+  type Outcome as ApplyOutcome,
+  apply as applyFindings,
+} from "./apply";
 
 /**
  * Compares the user pool with the Users table and heals the differences:
@@ -19,7 +24,7 @@ export namespace Reconcile {
   }
 
   /** An item of the Users table as reconciling sees it. */
-  export type Row =
+  type Row =
     | { kind: "profile"; userId: string; email: string }
     /**
      * Keyed by a user's sub but not a profile, such as the marker a deleted
@@ -33,7 +38,7 @@ export namespace Reconcile {
    * deletion marker counts as no item at all, as it does for the API: its
    * user, if still in the pool, is missing a profile.
    */
-  export function rowOf(item: Record<string, unknown>, now = new Date()): Row | null {
+  function rowOf(item: Record<string, unknown>, now = new Date()): Row | null {
     const userId = item[UsersTable.partitionKey];
     if (typeof userId !== "string") return null;
     const state = Profile.stateOf(item, now);
@@ -131,17 +136,6 @@ export namespace Reconcile {
     }
   }
 
-  export function classify(
-    items: Iterable<Record<string, unknown>>,
-    users: Iterable<PoolUsers.User>,
-    now = new Date(),
-  ): Findings {
-    const classifier = new Classifier(now);
-    classifier.addItems(items);
-    classifier.addUsers(users);
-    return classifier.finish();
-  }
-
   export type Progress =
     | { phase: "profiles"; done: number }
     | { phase: "users"; done: number }
@@ -200,135 +194,16 @@ export namespace Reconcile {
     }
   }
 
-  export interface Outcome {
-    /** Profiles written for confirmed users who had none. */
-    created: number;
-    /** Missing profiles that appeared meanwhile (the trigger or the API healed them): left as they are. */
-    alreadyExisted: number;
-    /** Users without an email, for whom no profile can be made. */
-    missingWithoutEmail: number;
-    updated: number;
-    /** Profiles whose email changed (or that vanished) after the scan: left for the next run. */
-    driftChangedMeanwhile: number;
-    deleted: number;
-    /** Orphans whose user does exist after all (created or listed late): kept. */
-    orphansWithUser: number;
-    /** Orphans that changed or vanished after the scan: left for the next run. */
-    orphansChangedMeanwhile: number;
-    /** Stopped by the abort signal before every write was tried. */
-    interrupted: boolean;
-    /** The first unexpected error; the writes after it were not tried. */
-    error?: unknown;
-  }
-
-  export interface ApplyOptions extends RunOptions {
-    /** Also delete profiles whose user no longer exists. */
-    prune?: boolean;
-    /** Writes in flight at once. */
-    concurrency?: number;
-    /** The clock of the writes' timestamps; the store's (the current time) when left out. */
-    now?: () => Date;
-  }
-
+  export type Outcome = ApplyOutcome;
+  export type ApplyOptions = ApplyFindingsOptions;
   /**
-   * Heals the findings with conditional writes only, so a rerun, a
-   * concurrent trigger or an edit through the API is never overwritten:
-   * missing profiles are created exactly as the Post Confirmation trigger
-   * creates them, drifted emails change only if the profile still holds the
-   * scanned email, and an orphan is deleted only after the pool confirms its
-   * user is gone and only if the row is unchanged.
+   * Heals the findings with conditional writes only: missing profiles are
+   * created exactly as the Post Confirmation trigger creates them, drifted
+   * emails change only if the profile still holds the scanned email, and
+   * with `prune` an orphan is deleted only after the pool confirms its user
+   * is gone and only if the row is unchanged.
    */
-  export async function apply(
-    deps: Deps,
-    findings: Findings,
-    options: ApplyOptions = {},
-  ): Promise<Outcome> {
-    const outcome: Omit<Outcome, "interrupted"> = {
-      created: 0,
-      alreadyExisted: 0,
-      missingWithoutEmail: 0,
-      updated: 0,
-      driftChangedMeanwhile: 0,
-      deleted: 0,
-      orphansWithUser: 0,
-      orphansChangedMeanwhile: 0,
-    };
-    const tasks: Array<() => Promise<void>> = [];
-    for (const user of findings.missing) {
-      tasks.push(async () => {
-        if (!user.email) {
-          outcome.missingWithoutEmail += 1;
-          return;
-        }
-        const created = await Profile.create(
-          deps.profiles,
-          {
-            userId: user.userId,
-            email: user.email,
-            firstName: user.firstName,
-            lastName: user.lastName,
-          },
-          options.now?.(),
-        );
-        if (created) outcome.created += 1;
-        else outcome.alreadyExisted += 1;
-      });
-    }
-    for (const drift of findings.drift) {
-      tasks.push(async () => {
-        const updated = await Profile.updateEmail(
-          deps.profiles,
-          drift.userId,
-          drift,
-          options.now?.(),
-        );
-        if (updated) outcome.updated += 1;
-        else outcome.driftChangedMeanwhile += 1;
-      });
-    }
-    if (options.prune) {
-      for (const orphan of findings.orphans) {
-        tasks.push(async () => {
-          const userExists = await PoolUsers.exists(deps.cognito, deps.userPoolId, orphan.userId, {
-            signal: options.signal,
-          });
-          if (userExists) {
-            outcome.orphansWithUser += 1;
-            return;
-          }
-          const deleted = await Profile.removeIfUnchanged(
-            deps.profiles,
-            orphan.userId,
-            orphan.email,
-          );
-          if (deleted) outcome.deleted += 1;
-          else outcome.orphansChangedMeanwhile += 1;
-        });
-      }
-    }
-
-    let next = 0;
-    let done = 0;
-    const total = tasks.length;
-    const stopped = () => outcome.error !== undefined || options.signal?.aborted === true;
-    const worker = async () => {
-      while (next < tasks.length && !stopped()) {
-        const task = tasks[next] as () => Promise<void>;
-        next += 1;
-        try {
-          await task();
-        } catch (error) {
-          if (options.signal?.aborted) break;
-          outcome.error ??= error;
-          break;
-        }
-        done += 1;
-        options.onProgress?.({ phase: "apply", done, total });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
-    return { ...outcome, interrupted: options.signal?.aborted === true && done < total };
-  }
+  export const apply = applyFindings;
 
   /** Drift left after the run: everything found by a dry run, what the writes did not heal otherwise. */
   export function remainingDrift(

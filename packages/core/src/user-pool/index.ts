@@ -5,8 +5,6 @@
 export const UserPoolSettings = {
   /** Users sign in with their email; the pool's username is then the user's `sub`. */
   usernameAttributes: ["email"],
-  /** Optional standard attributes (no schema needed), stored on the profile as firstName / lastName. */
-  nameAttributes: { firstName: "given_name", lastName: "family_name" },
   passwordPolicy: {
     minimumLength: 8,
     requireLowercase: true,
@@ -65,4 +63,22 @@ export function passwordRules(
       test: (p) => [...p].some((c) => SYMBOLS.includes(c)),
     });
   return rules;
+}
+
+/** Cognito's feature plans; a pool's plan decides which sign-in features it may use. */
+export const cognitoPlans = ["LITE", "ESSENTIALS", "PLUS"] as const;
+export type CognitoPlan = (typeof cognitoPlans)[number];
+/** Everything this app uses (email sign-in, SRP, a post-confirmation trigger) is in Lite. */
+export const defaultCognitoPlan: CognitoPlan = "LITE";
+
+/** `COGNITO_PLAN` as a deploy reads it (the bench prices the same plan). */
+export function parseCognitoPlan(raw: string | undefined): CognitoPlan {
+  const plan = raw?.trim().toUpperCase();
+  if (!plan) return defaultCognitoPlan;
+  if (!(cognitoPlans as readonly string[]).includes(plan)) {
+    throw new Error(
+      `COGNITO_PLAN=${raw?.trim()} is not a Cognito feature plan: use lite, essentials or plus.`,
+    );
+  }
+  return plan as CognitoPlan;
 }

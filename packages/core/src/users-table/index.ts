@@ -1,6 +1,7 @@
 /**
  * The one definition of the `Users` table: infra, the local stack and the tests
- * all build the table and its items from these names.
+ * all build the table and its items from these names. The profile fields'
+ * attributes are defined with the fields (core/profile-fields).
  */
 export const UsersTable = {
   /** Logical name: SST component name and the local table name. */
@@ -9,8 +10,6 @@ export const UsersTable = {
   attributes: {
     userId: "UserID",
     email: "Email",
-    firstName: "firstName",
-    lastName: "lastName",
     createdAt: "CreatedAt",
     updatedAt: "UpdatedAt",
     /** Set only on a deletion marker: when the account was deleted (ISO 8601). */

@@ -70,7 +70,7 @@ function callerOf(event: ApiEvent): Account.Caller {
  */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.!#$&^+-]+\+)?json$/i;
 
-export function isJsonContentType(contentType: string): boolean {
+function isJsonContentType(contentType: string): boolean {
   const [mediaType = "", ...parameters] = contentType.split(";");
   if (!JSON_MEDIA_TYPE.test(mediaType.trim())) return false;
   return parameters.every((parameter) => {

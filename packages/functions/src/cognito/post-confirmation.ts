@@ -19,7 +19,7 @@ const profiles = Profile.store(
 );
 
 /** Cognito shows this text to the user; the details go to the log. */
-export const FAILURE_MESSAGE =
+const FAILURE_MESSAGE =
   "Your account is confirmed, but your profile could not be saved yet. Sign in to continue.";
 
 /** One line per invocation, counted by outcome in CloudWatch (see infra/monitoring.ts). */
@@ -40,12 +40,7 @@ export async function handler(event: PostConfirmationTriggerEvent) {
     if (!userId || !attributes.email) {
       throw new Error("Event lacks sub or email");
     }
-    const created = await Profile.create(profiles, {
-      userId,
-      email: attributes.email,
-      firstName: attributes.given_name,
-      lastName: attributes.family_name,
-    });
+    const created = await Profile.create(profiles, { userId, email: attributes.email, attributes });
     // Not created: a retry or replay found the profile (or the deleted account's marker).
     logOutcome(created ? "created" : "already-existed", { userId, userPoolId: event.userPoolId });
   } catch (error) {

@@ -3,7 +3,16 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from "react"
 import { type ApiClient, ApiError, type Profile as ProfileInfo } from "../api";
 import { Screen } from "../components/screen";
 import { Field, Message, type Notice, Submit } from "../components/ui";
-import { memberSince, nameError, profileChanges } from "../forms";
+import {
+  draftError,
+  EDITABLE_FIELDS,
+  type FieldDraft,
+  fieldError,
+  fieldOf,
+  memberSince,
+  profileChanges,
+  READ_ONLY_FIELDS,
+} from "../forms";
 import type { SignOutResult } from "../session";
 import { useAction } from "../use-action";
 
@@ -36,8 +45,7 @@ export function Profile({
   onDeleted: () => void;
 }) {
   const [load, setLoad] = useState<Load>({ state: "loading" });
-  const [firstName, setFirstName] = useState("");
-  const [lastName, setLastName] = useState("");
+  const [draft, setDraft] = useState<FieldDraft>({});
   const [notice, setNotice] = useState<Notice | undefined>(initialNotice);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const cancelDelete = useRef<HTMLButtonElement>(null);
@@ -59,8 +67,7 @@ export function Profile({
   );
 
   const show = (profile: ProfileInfo) => {
-    setFirstName(profile.firstName ?? "");
-    setLastName(profile.lastName ?? "");
+    setDraft(Object.fromEntries(EDITABLE_FIELDS.map((f) => [f.key, fieldOf(profile, f) ?? ""])));
     setLoad({ state: "ready", profile });
   };
 
@@ -82,9 +89,9 @@ export function Profile({
 
   const save = useAction(async () => {
     if (load.state !== "ready") return;
-    const invalid = nameError("First name", firstName) ?? nameError("Last name", lastName);
+    const invalid = draftError(EDITABLE_FIELDS, draft);
     if (invalid) return setNotice({ tone: "error", text: invalid });
-    const changes = profileChanges(load.profile, { firstName, lastName });
+    const changes = profileChanges(load.profile, draft);
     if (Object.keys(changes).length === 0) {
       return setNotice({ tone: "info", text: "No changes to save." });
     }
@@ -194,28 +201,31 @@ export function Profile({
             <time dateTime={profile.createdAt}>{memberSince(profile.createdAt)}</time>
           </dd>
         </div>
+        {READ_ONLY_FIELDS.map((field) => (
+          <div key={field.key}>
+            <dt>{field.label}</dt>
+            <dd>{fieldOf(profile, field) ?? "—"}</dd>
+          </div>
+        ))}
       </dl>
       {source}
       <form noValidate onSubmit={onSubmit} aria-busy={save.pending}>
         <div className="row">
-          <Field
-            label="First name"
-            name="given-name"
-            autoComplete="given-name"
-            value={firstName}
-            aria-invalid={nameError("First name", firstName) !== undefined}
-            onChange={(e) => setFirstName(e.target.value)}
-            readOnly={busy}
-          />
-          <Field
-            label="Last name"
-            name="family-name"
-            autoComplete="family-name"
-            value={lastName}
-            aria-invalid={nameError("Last name", lastName) !== undefined}
-            onChange={(e) => setLastName(e.target.value)}
-            readOnly={busy}
-          />
+          {EDITABLE_FIELDS.map((field) => (
+            <Field
+              key={field.key}
+              label={field.label}
+              name={field.autoComplete ?? field.key}
+              autoComplete={field.autoComplete ?? "off"}
+              value={draft[field.key] ?? ""}
+              aria-invalid={fieldError(field, draft[field.key] ?? "") !== undefined}
+              onChange={(e) => {
+                const { value } = e.target;
+                setDraft((current) => ({ ...current, [field.key]: value }));
+              }}
+              readOnly={busy}
+            />
+          ))}
         </div>
         <Message notice={notice} pending={busy} />
         <Submit pending={save.pending}>Save</Submit>

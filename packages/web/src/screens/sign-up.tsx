@@ -12,20 +12,27 @@ import {
   Submit,
 } from "../components/ui";
 import { errorNotice } from "../error-notice";
-import { checkPassword, nameError, normalizeEmail, signUpAttributes, signUpError } from "../forms";
+import {
+  checkPassword,
+  type FieldDraft,
+  fieldError,
+  normalizeEmail,
+  SIGN_UP_FIELDS,
+  signUpAttributes,
+  signUpError,
+} from "../forms";
 import type { Navigate } from "../routes";
 import { useAction } from "../use-action";
 
 export function SignUp({ go, initialEmail = "" }: { go: Navigate; initialEmail?: string }) {
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState("");
-  const [firstName, setFirstName] = useState("");
-  const [lastName, setLastName] = useState("");
+  const [draft, setDraft] = useState<FieldDraft>({});
   const [notice, setNotice] = useState<Notice>();
   const checks = checkPassword(password);
 
   const submit = useAction(async () => {
-    const input = { email, password, firstName, lastName };
+    const input = { ...draft, email, password };
     const invalid = signUpError(input);
     if (invalid) return setNotice({ tone: "error", text: invalid });
     setNotice(undefined);
@@ -78,26 +85,22 @@ export function SignUp({ go, initialEmail = "" }: { go: Navigate; initialEmail?:
           hint={<PasswordRules checks={checks} />}
         />
         <div className="row">
-          <Field
-            label="First name"
-            optional
-            name="given-name"
-            autoComplete="given-name"
-            value={firstName}
-            aria-invalid={nameError("First name", firstName) !== undefined}
-            onChange={(e) => setFirstName(e.target.value)}
-            readOnly={submit.pending}
-          />
-          <Field
-            label="Last name"
-            optional
-            name="family-name"
-            autoComplete="family-name"
-            value={lastName}
-            aria-invalid={nameError("Last name", lastName) !== undefined}
-            onChange={(e) => setLastName(e.target.value)}
-            readOnly={submit.pending}
-          />
+          {SIGN_UP_FIELDS.map((field) => (
+            <Field
+              key={field.key}
+              label={field.label}
+              optional
+              name={field.autoComplete ?? field.key}
+              autoComplete={field.autoComplete ?? "off"}
+              value={draft[field.key] ?? ""}
+              aria-invalid={fieldError(field, draft[field.key] ?? "") !== undefined}
+              onChange={(e) => {
+                const { value } = e.target;
+                setDraft((current) => ({ ...current, [field.key]: value }));
+              }}
+              readOnly={submit.pending}
+            />
+          ))}
         </div>
         <Message notice={notice} pending={submit.pending} />
         <Submit pending={submit.pending}>Sign up</Submit>
