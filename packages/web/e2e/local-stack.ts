@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export interface LocalOutputs {
@@ -19,7 +20,8 @@ export interface LocalOutputs {
 }
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const outputsFile = `${repoRoot}.local/outputs.json`;
+/** Where `pnpm dev:local` writes its outputs: LOCAL_OUTPUTS_FILE (from the repository root), as the stack reads it. */
+const outputsFile = resolve(repoRoot, process.env.LOCAL_OUTPUTS_FILE || ".local/outputs.json");
 
 export function readOutputs(): LocalOutputs | undefined {
   if (!existsSync(outputsFile)) return undefined;

@@ -124,6 +124,7 @@ describe("sign up", () => {
     fireEvent.submit(
       screen.getByRole("button", { name: "Sign up" }).closest("form") as HTMLFormElement,
     );
+    await waitFor(() => expect(mocked.signUp).toHaveBeenCalled());
     expect(mocked.signUp).toHaveBeenCalledTimes(1);
     expect(mocked.signUp).toHaveBeenCalledWith({
       username: "ada@example.com",
