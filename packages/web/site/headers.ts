@@ -86,8 +86,10 @@ export const permissionsPolicy = [
  * includeSubDomains: on a production apex domain it would bind every other
  * subdomain of it to HTTPS too (add it, and preload, once they all are).
  */
+export const HSTS_MAX_AGE_SECONDS = 63_072_000;
+
 export const staticSecurityHeaders = {
-  "strict-transport-security": "max-age=63072000",
+  "strict-transport-security": `max-age=${HSTS_MAX_AGE_SECONDS}`,
   "x-content-type-options": "nosniff",
   "referrer-policy": "strict-origin-when-cross-origin",
   "x-frame-options": "DENY",

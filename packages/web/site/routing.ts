@@ -1,4 +1,11 @@
 /**
+ * The page the deployed site answers a path with no file of its own with,
+ * with status 200 (infra/web.ts gives it to StaticSite as `indexPage`): every
+ * route has its own page, so that is the not-found screen.
+ */
+export const NOT_FOUND_PAGE = "404.html";
+
+/**
  * Which file the deployed site answers a path with, and whether it exists.
  * This is what SST 4.17.1's Router does for a StaticSite without `errorPage`
  * (its CloudFront function's `routeSite`, reading the keys StaticSite

@@ -3,10 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { extname, join, relative, sep } from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
-import { fileFor } from "./routing";
-
-/** The page SST's Router serves for a path with no file of its own (infra/web.ts `indexPage`). */
-export const NOT_FOUND_PAGE = "404.html";
+import { fileFor, NOT_FOUND_PAGE } from "./routing";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html;charset=UTF-8",

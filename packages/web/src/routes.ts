@@ -1,5 +1,4 @@
-import type { Notice } from "./components/ui";
-import type { HistoryLocation } from "./router";
+import type { Notice } from "./notice";
 
 /** Who may see a screen: the others are redirected (to sign in, or to their profile). */
 type Access = "signed-in" | "signed-out" | "any";
@@ -109,7 +108,7 @@ export function routeAt(path: string, search: string, extras: Extras = {}): Rout
  * in first and comes back; a signed-in one skips the sign-in screens.
  */
 export function resolve(
-  location: Pick<HistoryLocation, "path" | "search">,
+  location: { path: string; search: string },
   extras: Extras | undefined,
   signedIn: boolean,
 ): { route: Route; url: string } {

@@ -5,6 +5,7 @@ import {
   useId,
   useState,
 } from "react";
+import type { Notice } from "../notice";
 
 interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
   label: string;
@@ -183,18 +184,7 @@ export function LinkButton({ onClick, children }: { onClick: () => void; childre
   );
 }
 
-export interface NoticeAction {
-  label: string;
-  onClick: () => void;
-}
-
-export interface Notice {
-  tone: "error" | "success" | "info";
-  text: string;
-  action?: NoticeAction;
-  /** A second way out, shown after the action. */
-  alternative?: NoticeAction;
-}
+export type { Notice, NoticeAction } from "../notice";
 
 /**
  * The message slot is always rendered and keeps its height, so a message
