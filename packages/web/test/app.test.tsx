@@ -3,6 +3,7 @@ import * as auth from "aws-amplify/auth";
 import { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
 import { Hub } from "aws-amplify/utils";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { auth as loadAuth } from "../src/amplify";
 import { type ApiClient, ApiError, type Profile } from "../src/api";
 import { App } from "../src/app";
 import type { AppConfig } from "../src/config";
@@ -29,6 +30,9 @@ vi.mock("aws-amplify/auth/cognito", () => ({
 beforeAll(() => Promise.all(Object.values(screens).map((load) => load())));
 
 const mocked = vi.mocked(auth);
+
+// Amplify is a chunk of its own, loaded on first use: loaded once here, not inside a timed wait.
+beforeAll(() => loadAuth());
 const store = vi.mocked(cognitoUserPoolsTokenProvider.authTokenStore);
 const config: AppConfig = {
   userPoolId: "eu-west-3_Abc123",

@@ -1,6 +1,7 @@
 import { render, screen, waitFor } from "@testing-library/react";
 import * as auth from "aws-amplify/auth";
-import { describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { auth as loadAuth } from "../src/amplify";
 import { Confirm } from "../src/screens/confirm";
 import { ForgotPassword } from "../src/screens/forgot-password";
 import { alertText, click, named, signedIn, type } from "./screen-helpers";
@@ -17,6 +18,9 @@ vi.mock("aws-amplify/auth", () => ({
 }));
 
 const mocked = vi.mocked(auth);
+
+// Amplify is a chunk of its own, loaded on first use: loaded once here, not inside a timed wait.
+beforeAll(() => loadAuth());
 
 describe("confirm", () => {
   const go = vi.fn();

@@ -1,6 +1,7 @@
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import * as auth from "aws-amplify/auth";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { auth as loadAuth } from "../src/amplify";
 import { SignIn } from "../src/screens/sign-in";
 import { SignUp } from "../src/screens/sign-up";
 import { alertText, click, deferred, named, signedIn, type } from "./screen-helpers";
@@ -17,6 +18,9 @@ vi.mock("aws-amplify/auth", () => ({
 }));
 
 const mocked = vi.mocked(auth);
+
+// Amplify is a chunk of its own, loaded on first use: loaded once here, not inside a timed wait.
+beforeAll(() => loadAuth());
 
 describe("sign up", () => {
   const go = vi.fn();
