@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { startSiteServer } from "@userprofile/web/site/server";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
+import { startSiteServerProcess } from "./site-server";
 import { type Summary, summarize } from "./stats";
 
 /** The floor: a static page with one heading (and the same icon), served the same way. */
@@ -94,8 +94,8 @@ export async function lighthouseSideBySide(options: {
   await writeFile(join(floorDir, "index.html"), FLOOR_PAGE);
   // The app's icon, so neither page asks for a missing /favicon.ico.
   await copyFile(join(options.appDir, "favicon.svg"), join(floorDir, "favicon.svg"));
-  const app = await startSiteServer({ dir: options.appDir, headers: options.headers });
-  const floor = await startSiteServer({ dir: floorDir, headers: options.headers });
+  const app = await startSiteServerProcess(options.appDir, options.headers);
+  const floor = await startSiteServerProcess(floorDir, options.headers);
   const chrome = await chromeLauncher.launch({
     chromePath: chromiumPath(),
     chromeFlags: CHROME_FLAGS,

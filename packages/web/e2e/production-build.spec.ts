@@ -117,6 +117,62 @@ test("the first screen is painted from the HTML and CSS alone, with no script", 
   expect(background).toBe("rgb(47, 91, 211)");
 });
 
+test("the app hydrates the prerendered page in place: the largest paint is the first, nothing shifts", async ({
+  page,
+}) => {
+  await serveBuild(page);
+  await page.addInitScript(() => {
+    const seen: { type: string; name: string; startTime: number; value?: number }[] = [];
+    (window as unknown as { paints: typeof seen }).paints = seen;
+    // The prerendered heading, before any of the app's code runs.
+    document.addEventListener("DOMContentLoaded", () => {
+      (window as unknown as { prerendered: Element | null }).prerendered =
+        document.querySelector("h1");
+    });
+    for (const type of ["paint", "largest-contentful-paint", "layout-shift"]) {
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          const { name, startTime } = entry;
+          const shift = entry as PerformanceEntry & { value?: number; hadRecentInput?: boolean };
+          // What CLS counts: shifts the person did not cause.
+          if (type === "layout-shift" && shift.hadRecentInput) continue;
+          const value = shift.value;
+          const element = (entry as PerformanceEntry & { element?: Element }).element;
+          seen.push({
+            type,
+            name: element?.className || name,
+            startTime,
+            ...(value ? { value } : {}),
+          });
+        }
+      }).observe({ type, buffered: true });
+    }
+  });
+  await page.goto(outputs().webUrl);
+  await expect(heading(page)).toHaveText("Sign in");
+  await page.waitForLoadState("networkidle");
+  // Hydrated: the form answers (a password shown), and still no other paint or shift.
+  await button(page, "Show password").click();
+  await expect(button(page, "Hide password")).toBeVisible();
+  // Hydrated in place: the heading is still the element the HTML made.
+  expect(
+    await page.evaluate(
+      () =>
+        (window as unknown as { prerendered: Element | null }).prerendered ===
+        document.querySelector("h1"),
+    ),
+  ).toBe(true);
+  const paints = await page.evaluate(
+    () =>
+      (window as unknown as { paints: { type: string; name: string; startTime: number }[] }).paints,
+  );
+  const fcp = paints.find((p) => p.name === "first-contentful-paint");
+  const largest = paints.filter((p) => p.type === "largest-contentful-paint");
+  expect(largest).toHaveLength(1);
+  expect(largest[0]?.startTime).toBe(fcp?.startTime);
+  expect(paints.filter((p) => p.type === "layout-shift")).toEqual([]);
+});
+
 test("Amplify is downloaded only once the person starts using a form", async ({ page }) => {
   await serveBuild(page);
   const scripts: string[] = [];
