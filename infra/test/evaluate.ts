@@ -25,14 +25,18 @@ export interface EvaluateOptions {
    * environment. Ones not given here are unset, whatever the test runner's environment holds.
    */
   env?: Record<string, string>;
+  /** Another checkout to evaluate (e.g. a copy with a built site); this repository by default. */
+  root?: string;
+  /** Sites replaced by a stand-in `dist/` (the mock runtime never builds a site). */
+  sites?: string[];
 }
 
 export function evaluate(options: EvaluateOptions): Promise<Evaluation> {
   return evaluateProject({
-    root: repoRoot,
+    root: options.root ?? repoRoot,
     stage: options.stage,
     dev: options.dev ?? false,
-    sites: ["packages/web"],
+    sites: options.sites ?? ["packages/web"],
     env: {
       ...Object.fromEntries(Object.values(settingVariables).map((name) => [name, undefined])),
       ...options.env,

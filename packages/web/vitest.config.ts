@@ -5,7 +5,7 @@ export default defineProject({
   plugins: [react()],
   test: {
     name: "web",
-    include: ["test/**/*.test.{ts,tsx}"],
+    include: ["test/**/*.test.{ts,tsx}", "site/**/*.test.ts"],
     environment: "happy-dom",
     setupFiles: ["test/setup.ts"],
   },

@@ -21,10 +21,13 @@ import { srpPoolSide } from "./srp";
 import { apiLatency, fillPool, flows, startBenchStack } from "./stack";
 import { kB, ms, ratio, type Summary, spread } from "./stats";
 import { coldStarts, triggerWarm, withDynamoDB } from "./trigger";
-import { buildAuthenticatorBaseline, buildWebApp } from "./web";
+import { passes, runWebOnly, webBench, webBudgets, webTables } from "./web-section";
 
 const quick = process.argv.includes("--quick");
 const save = process.argv.includes("--save");
+const only = process.argv.find(
+  (arg, i, all) => all[i - 1] === "--only" || arg.startsWith("--only="),
+);
 const setting = (name: string, full: number, fast: number) =>
   Number(process.env[`BENCH_${name}`] ?? (quick ? fast : full));
 const settings = {
@@ -40,6 +43,7 @@ const settings = {
   scaleSizes: (process.env.BENCH_SCALE_SIZES ?? (quick ? "100,1000" : "1000,10000"))
     .split(",")
     .map(Number),
+  lighthouseRuns: setting("LIGHTHOUSE_RUNS", 7, 3),
 };
 
 const out = process.stdout.write.bind(process.stdout);
@@ -78,6 +82,20 @@ function machine() {
 const startedAt = performance.now();
 const loadBefore = loadavg();
 say(`pnpm bench — ${JSON.stringify(settings)}${quick ? " (quick)" : ""}`);
+
+if (only?.replace("--only=", "") === "web") {
+  await runWebOnly({
+    lighthouseRuns: settings.lighthouseRuns,
+    save,
+    resultsFile,
+    recordedResultsFile,
+    machine: machine(),
+    say,
+    step,
+    table,
+  });
+  process.exit(0);
+}
 
 step(
   `bundling every function as \`sst deploy\` does with this project's options ${JSON.stringify(projectBuild.nodejs)} (esbuild ${SST_ESBUILD_VERSION})`,
@@ -156,9 +174,7 @@ step(
 );
 const classifier = classifierBench(settings.classifyUsers);
 
-step("web app and the Authenticator baseline (vite build)");
-const web = await buildWebApp();
-const authenticator = await buildAuthenticatorBaseline();
+const web = await webBench(settings.lighthouseRuns, step);
 
 step(`local stack ready: ${settings.readyRuns} × (floor, full, backend only)`);
 const ready = await localStackReady(settings.readyRuns);
@@ -202,20 +218,7 @@ const budgets = [
     unit: "ms",
     deterministic: false,
   },
-  {
-    budget: `web initial download ≤ ${limits.webInitialDownloadGzipKB} kB gzip`,
-    achieved: web.gzipBytes / 1000,
-    limit: limits.webInitialDownloadGzipKB,
-    unit: "kB",
-    deterministic: true,
-  },
-  {
-    budget: `web initial download ≤ ${limits.webInitialDownloadVsAuthenticator}× Authenticator baseline`,
-    achieved: web.gzipBytes / authenticator.gzipBytes,
-    limit: limits.webInitialDownloadVsAuthenticator,
-    unit: "×",
-    deterministic: true,
-  },
+  ...webBudgets(web),
   {
     budget: `local stack ready ≤ ${limits.localStackReadySeconds} s`,
     achieved: ready.full.median / 1000,
@@ -231,7 +234,7 @@ const budgets = [
     unit: "ms",
     deterministic: false,
   },
-].map((b) => ({ ...b, pass: b.achieved <= b.limit }));
+].map((b) => ({ ...b, pass: passes(b) }));
 
 const results = {
   date: new Date().toISOString(),
@@ -254,7 +257,8 @@ const results = {
   srp,
   poolScale: scale,
   reconcile: { ...stackResults.reconcile, classifier },
-  web: { app: web, authenticator },
+  web: { app: web.app, authenticator: web.authenticator },
+  lighthouse: web.lighthouse,
   ready,
   cost,
   budgets,
@@ -356,26 +360,7 @@ table(
       .join(", "),
   ]),
 );
-table(
-  "4b. Web initial download (JS + CSS loaded by index.html)",
-  ["app", "raw", "gzip", "vs baseline", "files"],
-  [
-    [
-      web.name,
-      kB(web.bytes),
-      kB(web.gzipBytes),
-      ratio(web.gzipBytes, authenticator.gzipBytes),
-      web.files.map((f) => `${f.file} ${kB(f.gzipBytes)}`).join(", "),
-    ],
-    [
-      authenticator.name,
-      kB(authenticator.bytes),
-      kB(authenticator.gzipBytes),
-      "1.00×",
-      authenticator.files.map((f) => `${f.file} ${kB(f.gzipBytes)}`).join(", "),
-    ],
-  ],
-);
+say(webTables(web, table));
 const f = stackResults.flows;
 table(
   "5. Local stack",

@@ -6,23 +6,30 @@ import { benchDir, cacheDir, repoRoot } from "./paths";
 
 export interface AppDownload {
   name: string;
+  /** Where the build is, for the bench to serve it. */
+  dir: string;
   files: Array<{ file: string; bytes: number; gzipBytes: number }>;
   bytes: number;
   gzipBytes: number;
 }
 
 /**
- * What index.html makes the browser fetch before first render: module
- * scripts, modulepreloads and stylesheets. Gzip at zlib's default level (6),
- * what CDNs and servers commonly use.
+ * What the first screen downloads to be painted and to work: index.html itself
+ * (which carries packages/web's stylesheet inline), the scripts, stylesheets
+ * and modulepreloads it names, and the modules its boot script loads after the
+ * first paint (#root's data-modules: the app and the screen's chunk). Gzip at
+ * zlib's default level (6), what CDNs and servers commonly use.
  */
 export function initialDownload(name: string, distDir: string): AppDownload {
   const html = readFileSync(join(distDir, "index.html"), "utf8");
-  const refs = new Set<string>();
+  const refs = new Set<string>(["/index.html"]);
   for (const match of html.matchAll(/<script[^>]*\bsrc="([^"]+)"/g)) refs.add(match[1] as string);
   for (const match of html.matchAll(/<link[^>]*\brel="(?:stylesheet|modulepreload)"[^>]*>/g)) {
     const href = /\bhref="([^"]+)"/.exec(match[0])?.[1];
     if (href) refs.add(href);
+  }
+  for (const module of /\bdata-modules="([^"]*)"/.exec(html)?.[1]?.split(" ") ?? []) {
+    if (module) refs.add(module);
   }
   const files = [...refs].map((ref) => {
     const contents = readFileSync(join(distDir, ref.replace(/^\//, "")));
@@ -30,18 +37,37 @@ export function initialDownload(name: string, distDir: string): AppDownload {
   });
   return {
     name,
+    dir: distDir,
     files,
     bytes: files.reduce((sum, f) => sum + f.bytes, 0),
     gzipBytes: files.reduce((sum, f) => sum + f.gzipBytes, 0),
   };
 }
 
-async function viteBuild(root: string, outDir: string, configFile: string | false) {
+/**
+ * The settings packages/web is built with for the bench: a stage's shape
+ * (the first screen is the real one, not "Not configured"), pointing nowhere.
+ */
+export const benchWebEnvironment = {
+  VITE_REGION: "us-east-1",
+  VITE_USER_POOL_ID: "us-east-1_Bench0000",
+  VITE_USER_POOL_CLIENT_ID: "bench0000client0000client00",
+  VITE_API_URL: "https://api.bench.invalid",
+};
+
+async function viteBuild(
+  root: string,
+  outDir: string,
+  configFile: string | false,
+  env: Record<string, string> = {},
+) {
   const { build } = await import("vite");
   const plugins = configFile === false ? [(await import("@vitejs/plugin-react")).default()] : [];
   // Vite keeps an existing NODE_ENV (vitest sets "test"), which would ship React's dev build.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = "production";
+  const saved = Object.fromEntries(
+    ["NODE_ENV", ...Object.keys(env)].map((name) => [name, process.env[name]]),
+  );
+  Object.assign(process.env, env, { NODE_ENV: "production" });
   try {
     await build({
       root,
@@ -52,18 +78,20 @@ async function viteBuild(root: string, outDir: string, configFile: string | fals
       build: { outDir, emptyOutDir: true, ...(configFile === false ? { target: "es2022" } : {}) },
     });
   } finally {
-    if (nodeEnv === undefined) delete process.env.NODE_ENV;
-    else process.env.NODE_ENV = nodeEnv;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 }
 
 /** packages/web as `vite build` builds it (its own config), written to the bench's cache. */
-export async function buildWebApp() {
-  const outDir = join(cacheDir, "web-dist");
+export async function buildWebApp(outDir = join(cacheDir, "web-dist")) {
   await viteBuild(
     join(repoRoot, "packages/web"),
     outDir,
     join(repoRoot, "packages/web/vite.config.ts"),
+    benchWebEnvironment,
   );
   return initialDownload("packages/web", outDir);
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import {
   putItemBaselineTarget,
   triggerTarget,
 } from "../src/bundles";
-import { buildAuthenticatorBaseline, buildWebApp } from "../src/web";
+import { type AppDownload, buildAuthenticatorBaseline, buildWebApp } from "../src/web";
 
 /** Bundle sizes are deterministic, so their budgets are enforced here; timings are only reported by `pnpm bench`. */
 const outDir = await mkdtemp(join(tmpdir(), "bench-budgets-"));
@@ -46,14 +46,32 @@ describe("function bundles, built as `sst deploy` builds them", () => {
   });
 });
 
-describe("web app initial download (JS + CSS loaded by index.html)", () => {
+describe("web app first-screen download (index.html and the scripts it loads)", () => {
+  let app: AppDownload;
+  beforeAll(async () => {
+    app = await buildWebApp(join(outDir, "web"));
+  });
+
   it(`stays within ${limits.webInitialDownloadGzipKB} kB gzip and ${limits.webInitialDownloadVsAuthenticator}× the Authenticator baseline`, async () => {
-    const app = await buildWebApp();
     const authenticator = await buildAuthenticatorBaseline();
     const files = app.files.map((f) => `${f.file} ${f.gzipBytes}`).join(", ");
     expect(app.gzipBytes, files).toBeLessThanOrEqual(limits.webInitialDownloadGzipKB * 1000);
     expect(app.gzipBytes / authenticator.gzipBytes, files).toBeLessThanOrEqual(
       limits.webInitialDownloadVsAuthenticator,
     );
+  });
+
+  it("is the sign-in screen, prerendered, without Amplify (it loads on first use)", async () => {
+    const html = await readFile(join(app.dir, "index.html"), "utf8");
+    expect(html).toMatch(/<h1[^>]*>Sign in<\/h1>/);
+    expect(html).toContain('data-screen="sign-in"');
+    const withAmplify: string[] = [];
+    for (const { file } of app.files) {
+      const text = await readFile(join(app.dir, file), "utf8");
+      if (/RespondToAuthChallenge|aws-amplify/.test(text)) withAmplify.push(file);
+    }
+    expect(withAmplify).toEqual([]);
+    const assets = await readdir(join(app.dir, "assets"));
+    expect(assets.filter((f) => f.startsWith("amplify-auth-"))).toHaveLength(1);
   });
 });

@@ -47,7 +47,8 @@ test("an unconfirmed user is offered to confirm; a wrong code is explained; a re
   await expect(heading(page)).toHaveText("Confirm your email");
   const first = await codeFor(email, "signup");
 
-  await page.reload();
+  // A later visit, signing in instead of finishing now.
+  await page.goto(outputs().webUrl);
   await signIn(page, email, PASSWORD);
   await expect(heading(page)).toHaveText("Confirm your email");
   await expect(field(page, "Email")).toHaveValue(email);
@@ -81,7 +82,7 @@ test("an unconfirmed user with a wrong password is sent to confirm too, then sig
   await expect(heading(page)).toHaveText("Confirm your email");
   const code = await codeFor(email, "signup");
 
-  await page.reload();
+  await page.goto(outputs().webUrl);
   const userPoolErrors: unknown[] = [];
   page.on("response", async (r) => {
     if (userPoolOperation(r.request()) && r.status() === 400) {

@@ -1,11 +1,13 @@
 import { mkdirSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, type Page } from "@playwright/test";
-import { type LocalOutputs, readOutputs } from "./local-stack";
+import { OUTPUTS_VARIABLE, type StackOutputs } from "./local-stack";
 
-export function outputs(): LocalOutputs {
-  const value = readOutputs();
-  if (!value) throw new Error("The local stack is not running (.local/outputs.json is missing).");
-  return value;
+/** The outputs of the stack the global setup found or started. */
+export function outputs(): StackOutputs {
+  const value = process.env[OUTPUTS_VARIABLE];
+  if (!value) throw new Error("The local stack is not running (see e2e/global-setup.ts).");
+  return JSON.parse(value) as StackOutputs;
 }
 
 export const PASSWORD = "Correct-horse-1";
@@ -84,4 +86,23 @@ export async function signIn(page: Page, email: string, password: string) {
   await field(page, "Email").fill(email);
   await field(page, "Password").fill(password);
   await button(page, "Sign in").click();
+}
+
+/** The page is at `path` (path and query, as the address bar shows them). */
+export async function expectPath(page: Page, path: string) {
+  await expect
+    .poll(() => {
+      const url = new URL(page.url());
+      return `${url.pathname}${url.search}`;
+    })
+    .toBe(path);
+}
+
+/** No serious or critical accessibility violation on the screen as it is now (axe-core). */
+export async function expectAccessible(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  expect(serious).toEqual([]);
 }

@@ -1,33 +1,25 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { type LocalOutputs, readLiveOutputs } from "@userprofile/local";
 
-export interface LocalOutputs {
-  /** The stack's process; a killed stack leaves a file naming a dead one. */
-  pid?: number;
+/** What this app's `run()` returns (sst.config.ts) beside the local stack's endpoints. */
+export type StackOutputs = LocalOutputs & {
   region: string;
   userPoolId: string;
   userPoolClientId: string;
   cognitoEndpoint: string;
-  dynamodbEndpoint: string;
   usersTable: string;
   apiUrl: string;
   webUrl: string;
-  mailboxUrl: string;
-  /** The local-only control: `/clock` and `/trigger-failures`. */
-  controlUrl: string;
-}
+};
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-const outputsFile = `${repoRoot}.local/outputs.json`;
+/** Where `pnpm dev:local` writes its outputs: LOCAL_OUTPUTS_FILE (from the repository root), as the stack reads it. */
+const outputsFile = resolve(repoRoot, process.env.LOCAL_OUTPUTS_FILE || ".local/outputs.json");
 
-export function readOutputs(): LocalOutputs | undefined {
-  if (!existsSync(outputsFile)) return undefined;
-  try {
-    return JSON.parse(readFileSync(outputsFile, "utf8")) as LocalOutputs;
-  } catch {
-    return undefined;
-  }
+export async function readStackOutputs(): Promise<StackOutputs | undefined> {
+  return ((await readLiveOutputs(outputsFile)) ?? undefined) as StackOutputs | undefined;
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -39,20 +31,10 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-function isAlive(pid: number) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** outputs.json can outlive a stack that was killed; trust it only if its process lives and every service answers. */
-export async function runningStack(): Promise<LocalOutputs | undefined> {
-  const outputs = readOutputs();
+export async function runningStack(): Promise<StackOutputs | undefined> {
+  const outputs = await readStackOutputs();
   if (!outputs?.webUrl) return undefined;
-  if (outputs.pid !== undefined && !isAlive(outputs.pid)) return undefined;
   const up = await Promise.all(
     [
       outputs.webUrl,
@@ -66,8 +48,11 @@ export async function runningStack(): Promise<LocalOutputs | undefined> {
   return up.every(Boolean) ? outputs : undefined;
 }
 
+/** The global setup hands the running stack's outputs to the tests in this variable. */
+export const OUTPUTS_VARIABLE = "E2E_LOCAL_STACK_OUTPUTS";
+
 export interface StartedStack {
-  outputs: LocalOutputs;
+  outputs: StackOutputs;
   stop(): Promise<void>;
 }
 

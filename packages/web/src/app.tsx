@@ -1,16 +1,22 @@
-import { signOut } from "aws-amplify/auth";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { Suspense, use, useCallback, useEffect, useMemo, useState } from "react";
+import { auth, setAuthConfig } from "./amplify";
 import { type ApiClient, createApiClient } from "./api";
 import { describeAuthError } from "./auth-errors";
+import { LoadError } from "./components/load-error";
 import type { Notice } from "./components/ui";
 import type { AppConfig } from "./config";
-import type { Route } from "./routes";
-import { Confirm } from "./screens/confirm";
-import { ForgotPassword } from "./screens/forgot-password";
-import { Profile } from "./screens/profile";
-import { SignIn } from "./screens/sign-in";
-import { SignUp } from "./screens/sign-up";
-import { currentIdToken, endSession, keepSessionFresh, restoreSession } from "./session";
+import {
+  currentLocation,
+  extrasOf,
+  type HistoryLocation,
+  navigate,
+  redirect,
+  useHistoryLocation,
+} from "./router";
+import { type Extras, extrasOfRoute, pages, type Route, resolve, titleOf, urlOf } from "./routes";
+import { screens } from "./screens";
+import { currentIdToken, endSession, keepSessionFresh } from "./session";
+import { hasStoredSession } from "./stored-session";
 
 /** Cognito refused the refresh token (expired, revoked or signed out elsewhere): Amplify has dropped it. */
 const EXPIRED: Notice = {
@@ -18,77 +24,129 @@ const EXPIRED: Notice = {
   text: describeAuthError({ name: "NotAuthorizedException" }, "session").message,
 };
 
-export function App({ config, api: apiOverride }: { config: AppConfig; api?: ApiClient }) {
-  const [route, setRoute] = useState<Route>({ name: "loading" });
+export interface AppProps {
+  config: AppConfig;
+  api?: ApiClient;
+  /** Where the first render is (the prerendered page's place while hydrating); the browser's location by default. */
+  initialLocation?: HistoryLocation;
+  /** Whether tokens are stored; read from Amplify's storage by default. */
+  signedIn?: boolean;
+}
+
+export function App({ config, api: apiOverride, initialLocation, signedIn: stored }: AppProps) {
+  setAuthConfig(config);
+  const location = useHistoryLocation(useState(() => initialLocation ?? currentLocation())[0]);
+  const [signedIn, setSignedIn] = useState(
+    () => stored ?? hasStoredSession(config.userPoolClientId),
+  );
   const api = useMemo(
     () => apiOverride ?? createApiClient(config.apiUrl, currentIdToken),
     [apiOverride, config.apiUrl],
   );
+  const { route, url } = resolve(location, extrasOf<Extras>(location), signedIn);
+  const here = `${location.path}${location.search}`;
 
   useEffect(() => {
-    let cancelled = false;
-    void restoreSession().then((session) => {
-      if (cancelled) return;
-      if (session === "signed-in") setRoute({ name: "profile" });
-      else
-        setRoute(
-          session === "expired" ? { name: "sign-in", notice: EXPIRED } : { name: "sign-in" },
-        );
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, []);
+    // Only once the browser is where this render is (not the prerendered page's place).
+    if (url !== here && here === `${window.location.pathname}${window.location.search}`) {
+      redirect(url);
+    }
+  }, [url, here]);
+  const title = titleOf(route);
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
 
-  const onSessionExpired = useCallback(() => {
-    setRoute({ name: "sign-in", notice: EXPIRED });
-    void signOut().catch(() => {});
+  const go = useCallback(
+    (to: Route) => {
+      const toSignedIn = to.name !== "not-found" && pages[to.name].access === "signed-in";
+      // Signing in takes the place of the screen it happened on.
+      if (toSignedIn && !signedIn) setSignedIn(true);
+      navigate(urlOf(to), { replace: toSignedIn && !signedIn, extras: extrasOfRoute(to) });
+    },
+    [signedIn],
+  );
+  const leave = useCallback((notice: Notice) => {
+    setSignedIn(false);
+    navigate(urlOf({ name: "sign-in" }), { replace: true, extras: { notice } });
   }, []);
-  const signedIn = route.name === "profile";
+  const onSessionExpired = useCallback(() => {
+    leave(EXPIRED);
+    void auth()
+      .then(({ signOut }) => signOut())
+      .catch(() => {});
+  }, [leave]);
+
+  const onProfile = route.name === "profile";
   useEffect(
-    () => (signedIn ? keepSessionFresh(onSessionExpired) : undefined),
-    [signedIn, onSessionExpired],
+    () => (onProfile ? keepSessionFresh(onSessionExpired) : undefined),
+    [onProfile, onSessionExpired],
   );
 
+  const screenKey = `${location.key}|${route.name === "confirm" ? route.email : ""}`;
   return (
     <>
       <header className="topbar">
         <span className="brand">User Profile</span>
         {config.mailboxUrl ? <span className="badge">Local stack</span> : null}
       </header>
-      <main>{screen(route, setRoute, config, api, onSessionExpired)}</main>
+      <main>
+        <LoadError resetKey={screenKey}>
+          <Suspense fallback={<Loading />}>
+            <ScreenFor
+              key={screenKey}
+              route={route}
+              go={go}
+              config={config}
+              api={api}
+              leave={leave}
+              onSessionExpired={onSessionExpired}
+            />
+          </Suspense>
+        </LoadError>
+      </main>
     </>
   );
 }
 
-function screen(
-  route: Route,
-  go: (route: Route) => void,
-  config: AppConfig,
-  api: ApiClient,
-  onSessionExpired: () => void,
-) {
+function Loading() {
+  return (
+    <div className="layout">
+      <div className="card loading" aria-busy="true">
+        <p className="muted">Loading…</p>
+      </div>
+    </div>
+  );
+}
+
+function ScreenFor({
+  route,
+  go,
+  config,
+  api,
+  leave,
+  onSessionExpired,
+}: {
+  route: Route;
+  go: (route: Route) => void;
+  config: AppConfig;
+  api: ApiClient;
+  leave: (notice: Notice) => void;
+  onSessionExpired: () => void;
+}) {
   switch (route.name) {
-    case "loading":
+    case "sign-in": {
+      const SignIn = use(screens["sign-in"]());
       return (
-        <div className="layout">
-          <div className="card loading" aria-busy="true">
-            <p className="muted">Loading…</p>
-          </div>
-        </div>
+        <SignIn go={go} initialEmail={route.email} initialNotice={route.notice} next={route.next} />
       );
-    case "sign-in":
-      return (
-        <SignIn
-          key={keyOf(route)}
-          go={go}
-          initialEmail={route.email}
-          initialNotice={route.notice}
-        />
-      );
-    case "sign-up":
+    }
+    case "sign-up": {
+      const SignUp = use(screens["sign-up"]());
       return <SignUp go={go} initialEmail={route.email} />;
-    case "confirm":
+    }
+    case "confirm": {
+      const Confirm = use(screens.confirm());
       return (
         <Confirm
           go={go}
@@ -98,31 +156,30 @@ function screen(
           mailboxUrl={config.mailboxUrl}
         />
       );
-    case "forgot-password":
+    }
+    case "forgot-password": {
+      const ForgotPassword = use(screens["forgot-password"]());
       return <ForgotPassword go={go} initialEmail={route.email} mailboxUrl={config.mailboxUrl} />;
-    case "profile":
+    }
+    case "profile": {
+      const Profile = use(screens.profile());
       return (
         <Profile
           api={api}
           apiUrl={config.apiUrl}
           initialNotice={route.notice}
           endSession={(options) => endSession(config, options)}
-          onSignedOut={() =>
-            go({ name: "sign-in", notice: { tone: "success", text: "You're signed out." } })
-          }
+          onSignedOut={() => leave({ tone: "success", text: "You're signed out." })}
           onDeleted={() =>
-            go({
-              name: "sign-in",
-              notice: { tone: "success", text: "Your account and profile were deleted." },
-            })
+            leave({ tone: "success", text: "Your account and profile were deleted." })
           }
           onSessionExpired={onSessionExpired}
         />
       );
+    }
+    case "not-found": {
+      const NotFound = use(screens["not-found"]());
+      return <NotFound />;
+    }
   }
-}
-
-/** A new notice or email remounts the sign-in form, so it starts from them. */
-function keyOf(route: { email?: string; notice?: Notice }) {
-  return `${route.email ?? ""}|${route.notice?.text ?? ""}`;
 }

@@ -52,9 +52,13 @@ export function amplifyConfig(config: AppConfig) {
   };
 }
 
-/** Where the user pool's API answers: the emulator locally, else Cognito in the pool's region. */
+/**
+ * Where the user pool's API answers: the emulator locally, else Cognito in the
+ * pool's region, named as Amplify names it (China's regions have their own DNS suffix).
+ */
 export function userPoolEndpoint(config: AppConfig): string {
   if (config.cognitoEndpoint) return config.cognitoEndpoint;
-  const region = config.userPoolId.split("_")[0];
-  return `https://cognito-idp.${region}.amazonaws.com`;
+  const region = config.userPoolId.split("_")[0] ?? "";
+  const suffix = /^cn-\w+-\d+$/.test(region) ? "amazonaws.com.cn" : "amazonaws.com";
+  return `https://cognito-idp.${region}.${suffix}`;
 }

@@ -1,37 +1,61 @@
-import { Amplify } from "@aws-amplify/core";
-import { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
-import { defaultStorage } from "aws-amplify/utils";
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
-import { App } from "./app";
-import { amplifyConfig, readConfig } from "./config";
-import "./styles.css";
+import { createRoot, hydrateRoot } from "react-dom/client";
+import { auth, loadAuthOnFirstInteraction, setAuthConfig } from "./amplify";
+import { readConfig } from "./config";
+import { Root } from "./root";
+import { currentLocation, extrasOf, redirect } from "./router";
+import { type Extras, resolve } from "./routes";
+import { prefetchWhenIdle, screens } from "./screens";
+import { hasStoredSession } from "./stored-session";
 
-const root = createRoot(document.getElementById("root") as HTMLElement);
-const result = readConfig(import.meta.env);
+/**
+ * The page arrives prerendered (see build/prerender.ts): #root holds the
+ * markup of one screen, named by its data-screen attribute. When the visitor
+ * is on that screen, React hydrates it and nothing repaints; otherwise (an
+ * unknown path, or a stored session that skips sign-in) it renders the right
+ * one in its place.
+ */
+async function start() {
+  const container = document.getElementById("root") as HTMLElement;
+  const result = readConfig(import.meta.env);
+  const prerendered = container.dataset.screen;
+  if (!result.ok) {
+    const page = <Root config={result} />;
+    if (prerendered) hydrateRoot(container, page);
+    else createRoot(container).render(page);
+    return;
+  }
 
-if (result.ok) {
-  const resources = amplifyConfig(result.config);
-  // Wiring the token provider ourselves keeps the identity-pool credentials
-  // provider (unused: there is no identity pool) out of the bundle.
-  cognitoUserPoolsTokenProvider.setAuthConfig(resources.Auth);
-  cognitoUserPoolsTokenProvider.setKeyValueStorage(defaultStorage);
-  Amplify.configure(resources, { Auth: { tokenProvider: cognitoUserPoolsTokenProvider } });
-  root.render(
-    <StrictMode>
-      <App config={result.config} />
-    </StrictMode>,
-  );
-} else {
-  root.render(
-    <main className="layout">
-      <section className="card">
-        <h1>Not configured</h1>
-        <p role="alert">
-          Missing settings: {result.missing.join(", ")}. Run the app through{" "}
-          <code>pnpm dev:local</code>, <code>sst dev</code> or an SST deploy, which set them.
-        </p>
-      </section>
-    </main>,
-  );
+  const { config } = result;
+  setAuthConfig(config);
+  const signedIn = hasStoredSession(config.userPoolClientId);
+  // A stored session is checked as soon as possible: the profile needs fresh tokens.
+  if (signedIn) void auth().catch(() => {});
+  let here = currentLocation();
+  const { route, url } = resolve(here, extrasOf<Extras>(here), signedIn);
+  if (url !== `${here.path}${here.search}`) {
+    redirect(url);
+    here = currentLocation();
+  }
+  // Its chunk is preloaded by the page; waiting for it keeps hydration from suspending.
+  await screens[route.name]().catch(() => {});
+  loadAuthOnFirstInteraction();
+  prefetchWhenIdle();
+
+  if (prerendered === route.name) {
+    const initialLocation = {
+      path: container.dataset.path ?? here.path,
+      search: "",
+      key: here.key,
+    };
+    hydrateRoot(
+      container,
+      <Root config={result} initialLocation={initialLocation} signedIn={signedIn} />,
+    );
+  } else {
+    createRoot(container).render(
+      <Root config={result} initialLocation={here} signedIn={signedIn} />,
+    );
+  }
 }
+
+void start();

@@ -1,34 +1,11 @@
-import { fetchAuthSession, signOut } from "aws-amplify/auth";
-import { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
-import { Hub } from "aws-amplify/utils";
+import { type AuthModule, auth } from "./amplify";
 import { type AppConfig, userPoolEndpoint } from "./config";
 
+/** The ID token, refreshed first if it is about to expire (or if asked): what the API gets. */
 export async function currentIdToken(forceRefresh = false): Promise<string | undefined> {
+  const { fetchAuthSession } = await auth();
   const session = await fetchAuthSession({ forceRefresh });
   return session.tokens?.idToken?.toString();
-}
-
-export type RestoredSession = "signed-in" | "signed-out" | "expired";
-
-/**
- * Reads the stored session on start-up, refreshing it if needed. A refresh
- * that fails for a network reason keeps the person signed in (the profile
- * screen offers a retry); one Cognito refuses means the session expired.
- */
-export async function restoreSession(): Promise<RestoredSession> {
-  let refreshRefused = false;
-  const stop = Hub.listen("auth", ({ payload }) => {
-    if (payload.event === "tokenRefresh_failure") refreshRefused = true;
-  });
-  try {
-    if (await currentIdToken()) return "signed-in";
-    return refreshRefused ? "expired" : "signed-out";
-  } catch (error) {
-    if ((error as { name?: string }).name === "NetworkError") return "signed-in";
-    return refreshRefused ? "expired" : "signed-out";
-  } finally {
-    stop();
-  }
 }
 
 /** How long before expiry the tokens are refreshed, so no request carries an expired one. */
@@ -49,6 +26,7 @@ export function keepSessionFresh(onExpired: () => void): () => void {
 
   async function schedule(forceRefresh: boolean) {
     try {
+      const { fetchAuthSession } = await auth();
       const session = await fetchAuthSession({ forceRefresh });
       const exp = session.tokens?.idToken?.payload.exp;
       if (stopped) return;
@@ -127,6 +105,13 @@ export async function endSession(
   { revoke }: { revoke: boolean },
   fetchImpl?: typeof fetch,
 ): Promise<SignOutResult> {
+  let amplify: AuthModule;
+  try {
+    amplify = await auth();
+  } catch {
+    return "unreachable";
+  }
+  const { cognitoUserPoolsTokenProvider, signOut } = amplify;
   const store = cognitoUserPoolsTokenProvider.authTokenStore;
   if (revoke) {
     const tokens = await store.loadTokens().catch(() => null);

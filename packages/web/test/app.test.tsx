@@ -2,12 +2,16 @@ import { act, fireEvent, render, screen, waitFor } from "@testing-library/react"
 import * as auth from "aws-amplify/auth";
 import { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
 import { Hub } from "aws-amplify/utils";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { auth as loadAuth } from "../src/amplify";
 import { type ApiClient, ApiError, type Profile } from "../src/api";
 import { App } from "../src/app";
 import type { AppConfig } from "../src/config";
+import { screens } from "../src/screens";
+import { storeSession } from "./stored-session";
 
-vi.mock("aws-amplify/auth", () => ({
+vi.mock("aws-amplify/auth", async (original) => ({
+  ...(await original()),
   signIn: vi.fn(),
   signOut: vi.fn(),
   confirmSignUp: vi.fn(),
@@ -17,10 +21,18 @@ vi.mock("aws-amplify/auth", () => ({
 vi.mock("aws-amplify/auth/cognito", () => ({
   cognitoUserPoolsTokenProvider: {
     authTokenStore: { loadTokens: vi.fn(), clearTokens: vi.fn() },
+    setAuthConfig: vi.fn(),
+    setKeyValueStorage: vi.fn(),
   },
 }));
 
+// Loaded once up front: each screen is a chunk of its own, loaded on first use.
+beforeAll(() => Promise.all(Object.values(screens).map((load) => load())));
+
 const mocked = vi.mocked(auth);
+
+// Amplify is a chunk of its own, loaded on first use: loaded once here, not inside a timed wait.
+beforeAll(() => loadAuth());
 const store = vi.mocked(cognitoUserPoolsTokenProvider.authTokenStore);
 const config: AppConfig = {
   userPoolId: "eu-west-3_Abc123",
@@ -131,6 +143,8 @@ describe("signing in with an unconfirmed account", () => {
 });
 
 describe("signing out", () => {
+  beforeEach(() => storeSession(config.userPoolClientId));
+
   it("revokes the refresh token, signs out with Amplify and shows the sign-in screen", async () => {
     mocked.fetchAuthSession.mockResolvedValue(signedInSession());
     render(<App config={config} api={api()} />);
@@ -163,6 +177,8 @@ describe("signing out", () => {
 });
 
 describe("a session Cognito no longer refreshes", () => {
+  beforeEach(() => storeSession(config.userPoolClientId));
+
   it("sends the person to sign in with an alert when the API finds the session gone", async () => {
     mocked.fetchAuthSession.mockResolvedValue(signedInSession());
     render(

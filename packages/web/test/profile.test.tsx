@@ -1,11 +1,15 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import * as auth from "aws-amplify/auth";
-import { describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { auth as loadAuth } from "../src/amplify";
 import { type ApiClient, ApiError, type Profile as ProfileInfo } from "../src/api";
 import { Profile } from "../src/screens/profile";
 import type { SignOutResult } from "../src/session";
 
 vi.mock("aws-amplify/auth", () => ({ signOut: vi.fn(async () => {}) }));
+
+// Amplify is a chunk of its own, loaded on first use: loaded once here, not inside a timed wait.
+beforeAll(() => loadAuth());
 
 const profile: ProfileInfo = {
   userId: "u1",

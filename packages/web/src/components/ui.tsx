@@ -1,4 +1,11 @@
-import { type InputHTMLAttributes, type ReactNode, useId, useState } from "react";
+import {
+  type ButtonHTMLAttributes,
+  type InputHTMLAttributes,
+  type ReactNode,
+  useId,
+  useState,
+} from "react";
+import type { Notice } from "../notice";
 
 interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "id"> {
   label: string;
@@ -99,6 +106,31 @@ export function PasswordField({ label, hint, ...input }: PasswordFieldProps) {
   );
 }
 
+/** The six-digit code the pool emails (sign-up, password reset). */
+export function CodeField({
+  value,
+  onValueChange,
+  readOnly,
+}: {
+  value: string;
+  onValueChange: (value: string) => void;
+  readOnly: boolean;
+}) {
+  return (
+    <Field
+      label="Confirmation code"
+      name="code"
+      autoComplete="one-time-code"
+      inputMode="numeric"
+      maxLength={10}
+      value={value}
+      onChange={(event) => onValueChange(event.target.value)}
+      readOnly={readOnly}
+      required
+    />
+  );
+}
+
 export function Submit({ pending, children }: { pending: boolean; children: ReactNode }) {
   return (
     <button type="submit" className="primary" aria-disabled={pending} data-pending={pending}>
@@ -108,18 +140,51 @@ export function Submit({ pending, children }: { pending: boolean; children: Reac
   );
 }
 
-export interface NoticeAction {
-  label: string;
+/**
+ * A button that starts something slow (resend a code, sign out). It stays
+ * focusable while it can't be used (`aria-disabled`), and ignores clicks then.
+ */
+export function ActionButton({
+  onClick,
+  disabled,
+  pending,
+  className = "secondary",
+  children,
+  ...rest
+}: {
   onClick: () => void;
+  disabled: boolean;
+  pending: boolean;
+  className?: string;
+  children: ReactNode;
+} & Omit<ButtonHTMLAttributes<HTMLButtonElement>, "onClick" | "disabled" | "className">) {
+  return (
+    <button
+      type="button"
+      {...rest}
+      className={className}
+      aria-disabled={disabled}
+      data-pending={pending}
+      onClick={() => {
+        if (!disabled) onClick();
+      }}
+    >
+      <span className="spinner" aria-hidden="true" />
+      {children}
+    </button>
+  );
 }
 
-export interface Notice {
-  tone: "error" | "success" | "info";
-  text: string;
-  action?: NoticeAction;
-  /** A second way out, shown after the action. */
-  alternative?: NoticeAction;
+/** A button that looks like a link: what moves between screens within a flow. */
+export function LinkButton({ onClick, children }: { onClick: () => void; children: ReactNode }) {
+  return (
+    <button type="button" className="link" onClick={onClick}>
+      {children}
+    </button>
+  );
 }
+
+export type { Notice, NoticeAction } from "../notice";
 
 /**
  * The message slot is always rendered and keeps its height, so a message

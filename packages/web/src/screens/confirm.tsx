@@ -1,20 +1,22 @@
-import { confirmSignUp, resendSignUpCode } from "aws-amplify/auth";
 import { type FormEvent, useState } from "react";
+import { auth } from "../amplify";
 import { describeAuthError, type FriendlyError } from "../auth-errors";
+import { confirmedDespiteTrigger, signInAfter } from "../auth-flow";
+import { BackToSignIn } from "../components/links";
 import { LocalMailbox } from "../components/local-mailbox";
 import { Screen } from "../components/screen";
-import { EmailField, Field, Message, type Notice, Submit } from "../components/ui";
+import {
+  ActionButton,
+  CodeField,
+  EmailField,
+  Message,
+  type Notice,
+  Submit,
+} from "../components/ui";
 import { errorNotice } from "../error-notice";
 import { codeError, emailError, normalizeEmail } from "../forms";
 import type { Navigate } from "../routes";
 import { useAction } from "../use-action";
-import { signInWithPassword } from "./sign-in";
-
-/**
- * A failing Post Confirmation trigger surfaces as this error, yet the user is
- * confirmed (Cognito's behaviour); the API heals the missing profile later.
- */
-const CONFIRMED_DESPITE_TRIGGER = "UserLambdaValidationException";
 
 export function Confirm({
   go,
@@ -37,31 +39,24 @@ export function Confirm({
   const toNotice = (friendly: FriendlyError, retry: () => void) =>
     errorNotice(friendly, { go, email: address, retry, resend: () => void resend.run() });
 
-  const finish = async () => {
-    const confirmed: Notice = { tone: "success", text: "Email confirmed. Sign in to continue." };
-    if (!password) return go({ name: "sign-in", email: address, notice: confirmed });
-    try {
-      if ((await signInWithPassword(address, password)) === "signed-in") {
-        return go({ name: "profile" });
-      }
-    } catch {}
-    go({ name: "sign-in", email: address, notice: confirmed });
-  };
-
   const confirm = useAction(async () => {
     const invalid = emailError(email) ?? codeError(code);
     if (invalid) return setNotice({ tone: "error", text: invalid });
     setNotice(undefined);
     try {
+      const { confirmSignUp } = await auth();
       await confirmSignUp({ username: address, confirmationCode: code.trim() });
     } catch (error) {
-      if ((error as { name?: string }).name !== CONFIRMED_DESPITE_TRIGGER) {
+      if (!confirmedDespiteTrigger(error)) {
         return setNotice(
           toNotice(describeAuthError(error, "confirm-sign-up"), () => void confirm.run()),
         );
       }
     }
-    await finish();
+    await signInAfter(go, address, password, {
+      tone: "success",
+      text: "Email confirmed. Sign in to continue.",
+    });
   });
 
   const resend = useAction(async () => {
@@ -69,6 +64,7 @@ export function Confirm({
     if (invalid) return setNotice({ tone: "error", text: invalid });
     setNotice(undefined);
     try {
+      const { resendSignUpCode } = await auth();
       await resendSignUpCode({ username: address });
       setCode("");
       setNotice({ tone: "success", text: `We sent a new code to ${address}.` });
@@ -95,6 +91,7 @@ export function Confirm({
           "Enter the code we emailed you to finish signing up."
         )
       }
+      links={<BackToSignIn go={go} email={address} />}
       aside={
         mailboxUrl ? (
           <LocalMailbox
@@ -108,41 +105,13 @@ export function Confirm({
     >
       <form noValidate onSubmit={onSubmit} aria-busy={pending}>
         <EmailField value={email} onValueChange={setEmail} readOnly={pending} />
-        <Field
-          label="Confirmation code"
-          name="code"
-          autoComplete="one-time-code"
-          inputMode="numeric"
-          maxLength={10}
-          value={code}
-          onChange={(e) => setCode(e.target.value)}
-          readOnly={pending}
-          required
-        />
+        <CodeField value={code} onValueChange={setCode} readOnly={pending} />
         <Message notice={notice} pending={pending} />
         <Submit pending={confirm.pending}>Confirm</Submit>
-        <button
-          type="button"
-          className="secondary"
-          aria-disabled={pending}
-          data-pending={resend.pending}
-          onClick={() => {
-            if (!confirm.pending) void resend.run();
-          }}
-        >
-          <span className="spinner" aria-hidden="true" />
+        <ActionButton disabled={pending} pending={resend.pending} onClick={() => void resend.run()}>
           Resend code
-        </button>
+        </ActionButton>
       </form>
-      <div className="links">
-        <button
-          type="button"
-          className="link"
-          onClick={() => go({ name: "sign-in", email: address })}
-        >
-          Sign in
-        </button>
-      </div>
     </Screen>
   );
 }

@@ -1,11 +1,14 @@
-import { confirmResetPassword, resetPassword } from "aws-amplify/auth";
 import { type FormEvent, useState } from "react";
+import { auth } from "../amplify";
 import { describeAuthError, type FriendlyError } from "../auth-errors";
+import { confirmedDespiteTrigger, signInAfter } from "../auth-flow";
+import { BackToSignIn } from "../components/links";
 import { LocalMailbox } from "../components/local-mailbox";
 import { Screen } from "../components/screen";
 import {
+  ActionButton,
+  CodeField,
   EmailField,
-  Field,
   Message,
   type Notice,
   PasswordField,
@@ -16,9 +19,6 @@ import { errorNotice } from "../error-notice";
 import { checkPassword, codeError, emailError, isStrongPassword, normalizeEmail } from "../forms";
 import type { Navigate } from "../routes";
 import { useAction } from "../use-action";
-import { signInWithPassword } from "./sign-in";
-
-const CONFIRMED_DESPITE_TRIGGER = "UserLambdaValidationException";
 
 export function ForgotPassword({
   go,
@@ -44,6 +44,7 @@ export function ForgotPassword({
     if (invalid) return setNotice({ tone: "error", text: invalid });
     setNotice(undefined);
     try {
+      const { resetPassword } = await auth();
       await resetPassword({ username: address });
       setStep("reset");
       setNotice({ tone: "info", text: `If ${address} has an account, a code is on its way.` });
@@ -61,27 +62,23 @@ export function ForgotPassword({
     if (invalid) return setNotice({ tone: "error", text: invalid });
     setNotice(undefined);
     try {
+      const { confirmResetPassword } = await auth();
       await confirmResetPassword({
         username: address,
         confirmationCode: code.trim(),
         newPassword: password,
       });
     } catch (error) {
-      if ((error as { name?: string }).name !== CONFIRMED_DESPITE_TRIGGER) {
+      if (!confirmedDespiteTrigger(error)) {
         return setNotice(
           toNotice(describeAuthError(error, "reset-password"), () => void reset.run()),
         );
       }
     }
-    const changed: Notice = {
+    await signInAfter(go, address, password, {
       tone: "success",
       text: "Password changed. Sign in with your new password.",
-    };
-    try {
-      if ((await signInWithPassword(address, password)) === "signed-in")
-        return go({ name: "profile" });
-    } catch {}
-    go({ name: "sign-in", email: address, notice: changed });
+    });
   });
 
   const pending = request.pending || reset.pending;
@@ -99,6 +96,7 @@ export function ForgotPassword({
           ? "Enter your email and we'll send you a code to set a new password."
           : "Enter the code we emailed you and choose a new password."
       }
+      links={<BackToSignIn go={go} email={address} />}
       aside={
         mailboxUrl && step === "reset" ? (
           <LocalMailbox
@@ -114,17 +112,7 @@ export function ForgotPassword({
         <EmailField value={email} onValueChange={setEmail} readOnly={pending || step === "reset"} />
         {step === "reset" ? (
           <>
-            <Field
-              label="Confirmation code"
-              name="code"
-              autoComplete="one-time-code"
-              inputMode="numeric"
-              maxLength={10}
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              readOnly={pending}
-              required
-            />
+            <CodeField value={code} onValueChange={setCode} readOnly={pending} />
             <PasswordField
               label="New password"
               name="new-password"
@@ -143,30 +131,16 @@ export function ForgotPassword({
         ) : (
           <>
             <Submit pending={reset.pending}>Reset password</Submit>
-            <button
-              type="button"
-              className="secondary"
-              aria-disabled={pending}
-              data-pending={request.pending}
-              onClick={() => {
-                if (!pending) void request.run();
-              }}
+            <ActionButton
+              disabled={pending}
+              pending={request.pending}
+              onClick={() => void request.run()}
             >
-              <span className="spinner" aria-hidden="true" />
               Resend code
-            </button>
+            </ActionButton>
           </>
         )}
       </form>
-      <div className="links">
-        <button
-          type="button"
-          className="link"
-          onClick={() => go({ name: "sign-in", email: address })}
-        >
-          Sign in
-        </button>
-      </div>
     </Screen>
   );
 }

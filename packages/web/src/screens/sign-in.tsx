@@ -1,14 +1,19 @@
-import { signIn } from "aws-amplify/auth";
 import { type FormEvent, useState } from "react";
 import { describeAuthError, type FriendlyError } from "../auth-errors";
+import { signInWithPassword } from "../auth-flow";
 import { Screen } from "../components/screen";
-import { EmailField, Message, type Notice, PasswordField, Submit } from "../components/ui";
+import {
+  EmailField,
+  LinkButton,
+  Message,
+  type Notice,
+  PasswordField,
+  Submit,
+} from "../components/ui";
 import { errorNotice } from "../error-notice";
 import { emailError, normalizeEmail } from "../forms";
-import type { Navigate } from "../routes";
+import type { Navigate, SignedInPage } from "../routes";
 import { useAction } from "../use-action";
-
-export type SignInOutcome = "signed-in" | "confirm" | "reset-password" | "unsupported";
 
 /**
  * Cognito answers an unconfirmed account this way whatever the password, so
@@ -22,23 +27,17 @@ export const UNCONFIRMED: Notice = {
   text: "This email isn't confirmed yet. Enter the code we emailed you when you signed up, or choose Resend code to get a new one.",
 };
 
-/** Signs in with Amplify's default flow (SRP), turning its next step into what the app does next. */
-export async function signInWithPassword(email: string, password: string): Promise<SignInOutcome> {
-  const { isSignedIn, nextStep } = await signIn({ username: normalizeEmail(email), password });
-  if (isSignedIn) return "signed-in";
-  if (nextStep.signInStep === "CONFIRM_SIGN_UP") return "confirm";
-  if (nextStep.signInStep === "RESET_PASSWORD") return "reset-password";
-  return "unsupported";
-}
-
 export function SignIn({
   go,
   initialEmail = "",
   initialNotice,
+  next = "profile",
 }: {
   go: Navigate;
   initialEmail?: string;
   initialNotice?: Notice;
+  /** Where to go once signed in: the screen that sent the visitor here. */
+  next?: SignedInPage;
 }) {
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState("");
@@ -60,7 +59,7 @@ export function SignIn({
       go({ name: "confirm", email: normalizeEmail(email), password, notice: UNCONFIRMED });
     try {
       const outcome = await signInWithPassword(email, password);
-      if (outcome === "signed-in") return go({ name: "profile" });
+      if (outcome === "signed-in") return go({ name: next });
       if (outcome === "confirm") return confirmFirst();
       if (outcome === "reset-password") {
         return setNotice(
@@ -73,7 +72,7 @@ export function SignIn({
       });
     } catch (error) {
       const name = (error as { name?: string }).name;
-      if (name === "UserAlreadyAuthenticatedException") return go({ name: "profile" });
+      if (name === "UserAlreadyAuthenticatedException") return go({ name: next });
       if (name === "UserNotConfirmedException") return confirmFirst();
       setNotice(offer(describeAuthError(error, "sign-in")));
     }
@@ -85,7 +84,23 @@ export function SignIn({
   };
 
   return (
-    <Screen title="Sign in" intro="Welcome back. Sign in to see your profile.">
+    <Screen
+      title="Sign in"
+      intro="Welcome back. Sign in to see your profile."
+      links={
+        <>
+          <LinkButton onClick={() => go({ name: "forgot-password", email: normalizeEmail(email) })}>
+            Forgot password?
+          </LinkButton>
+          <span>
+            New here?{" "}
+            <LinkButton onClick={() => go({ name: "sign-up", email: normalizeEmail(email) })}>
+              Sign up
+            </LinkButton>
+          </span>
+        </>
+      }
+    >
       <form noValidate onSubmit={onSubmit} aria-busy={submit.pending}>
         <EmailField value={email} onValueChange={setEmail} readOnly={submit.pending} />
         <PasswordField
@@ -100,25 +115,6 @@ export function SignIn({
         <Message notice={notice} pending={submit.pending} />
         <Submit pending={submit.pending}>Sign in</Submit>
       </form>
-      <div className="links">
-        <button
-          type="button"
-          className="link"
-          onClick={() => go({ name: "forgot-password", email: normalizeEmail(email) })}
-        >
-          Forgot password?
-        </button>
-        <span>
-          New here?{" "}
-          <button
-            type="button"
-            className="link"
-            onClick={() => go({ name: "sign-up", email: normalizeEmail(email) })}
-          >
-            Sign up
-          </button>
-        </span>
-      </div>
     </Screen>
   );
 }

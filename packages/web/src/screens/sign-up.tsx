@@ -1,10 +1,11 @@
-import { signUp } from "aws-amplify/auth";
 import { type FormEvent, useState } from "react";
+import { auth } from "../amplify";
 import { describeAuthError } from "../auth-errors";
 import { Screen } from "../components/screen";
 import {
   EmailField,
   Field,
+  LinkButton,
   Message,
   type Notice,
   PasswordField,
@@ -38,6 +39,7 @@ export function SignUp({ go, initialEmail = "" }: { go: Navigate; initialEmail?:
     setNotice(undefined);
     const username = normalizeEmail(email);
     try {
+      const { signUp } = await auth();
       const { isSignUpComplete, nextStep } = await signUp({
         username,
         password,
@@ -71,6 +73,14 @@ export function SignUp({ go, initialEmail = "" }: { go: Navigate; initialEmail?:
     <Screen
       title="Create your account"
       intro="It takes a minute. We'll email you a code to confirm it's you."
+      links={
+        <span>
+          Already have an account?{" "}
+          <LinkButton onClick={() => go({ name: "sign-in", email: normalizeEmail(email) })}>
+            Sign in
+          </LinkButton>
+        </span>
+      }
     >
       <form noValidate onSubmit={onSubmit} aria-busy={submit.pending}>
         <EmailField value={email} onValueChange={setEmail} readOnly={submit.pending} />
@@ -105,18 +115,6 @@ export function SignUp({ go, initialEmail = "" }: { go: Navigate; initialEmail?:
         <Message notice={notice} pending={submit.pending} />
         <Submit pending={submit.pending}>Sign up</Submit>
       </form>
-      <div className="links">
-        <span>
-          Already have an account?{" "}
-          <button
-            type="button"
-            className="link"
-            onClick={() => go({ name: "sign-in", email: normalizeEmail(email) })}
-          >
-            Sign in
-          </button>
-        </span>
-      </div>
     </Screen>
   );
 }
