@@ -23,6 +23,7 @@ import type { LocalApp } from "../spec";
 import { type LoadedApp, loadApp } from "./app";
 import { startHttpApis } from "./http-apis";
 import { watchInfra } from "./reload";
+import { writeResourceTypes } from "./resource-types";
 import { deployFunctions, type Log, type Stop, startSite, startTables } from "./services";
 
 export { EvaluationError, UnservableAppError } from "./app";
@@ -77,7 +78,7 @@ export async function startLocalStack(
 
   try {
     const loaded = await loadApp(config);
-    logLoaded(loaded, log);
+    logLoaded(config, loaded, log);
     const app = loaded.app;
     options.transform?.(app);
     let current = app;
@@ -198,7 +199,7 @@ export async function startLocalStack(
 
     const reload = async () => {
       const next = await loadApp(config);
-      logLoaded(next, log);
+      logLoaded(config, next, log);
       options.transform?.(next.app);
       await tables.apply(next.app.tables);
       await cognito?.update(next.app.userPools);
@@ -232,7 +233,10 @@ function describeChange(loaded: LoadedApp) {
   return `${app.functions.length} functions, ${app.tables.length} tables, ${app.httpApis.length} APIs`;
 }
 
-function logLoaded(loaded: LoadedApp, log: Log) {
+function logLoaded(config: LocalConfig, loaded: LoadedApp, log: Log) {
+  if (writeResourceTypes(config.root, loaded.evaluation)) {
+    log("sst-env.d.ts updated with the types of the app's linkable resources.");
+  }
   const how = loaded.cached ? "unchanged since the last evaluation" : "evaluated";
   log(`sst.config.ts ${how} (${Math.round(loaded.milliseconds)} ms): ${describeChange(loaded)}.`);
   for (const line of describeIgnored(loaded.app)) log(`  no local effect: ${line}`);
