@@ -6,13 +6,29 @@
 import "sst"
 declare module "sst" {
   export interface Resource {
+    "Alarms": {
+      "arn": string
+      "type": "sst.aws.SnsTopic"
+    }
     "Api": {
       "type": "sst.aws.ApiGatewayV2"
       "url": string
     }
+    "Auth": {
+      "id": string
+      "type": "sst.aws.CognitoUserPool"
+    }
+    "PostConfirmation": {
+      "name": string
+      "type": "sst.aws.Function"
+    }
     "UserPool": {
       "id": string
       "type": "sst.sst.Linkable"
+    }
+    "Users": {
+      "name": string
+      "type": "sst.aws.Dynamo"
     }
     "UsersTable": {
       "name": string
@@ -21,6 +37,10 @@ declare module "sst" {
     "Web": {
       "type": "sst.aws.StaticSite"
       "url": string
+    }
+    "WebClient": {
+      "id": string
+      "type": "sst.aws.CognitoUserPoolClient"
     }
   }
 }

@@ -17,6 +17,7 @@ import { poolScale } from "./pool-scale";
 import { scaleBudgets, scaleReport } from "./pool-scale-report";
 import { localStackReady } from "./ready";
 import { classifierBench, reconcileBench } from "./reconcile";
+import { reloadAfterRoute } from "./reload";
 import { srpPoolSide } from "./srp";
 import { apiLatency, fillPool, flows, startBenchStack } from "./stack";
 import { kB, ms, ratio, type Summary, spread } from "./stats";
@@ -178,6 +179,8 @@ const web = await webBench(settings.lighthouseRuns, step);
 
 step(`local stack ready: ${settings.readyRuns} × (floor, full, backend only)`);
 const ready = await localStackReady(settings.readyRuns);
+step(`local stack: a route added to sst.config.ts while it runs, ${settings.readyRuns} times`);
+const reload = await reloadAfterRoute(settings.readyRuns);
 
 const coldOf = (name: string) => cold.find((c) => c.name === name) as (typeof cold)[number];
 const triggerCold = coldOf("trigger");
@@ -260,6 +263,7 @@ const results = {
   web: { app: web.app, authenticator: web.authenticator },
   lighthouse: web.lighthouse,
   ready,
+  reload,
   cost,
   budgets,
   durationSeconds: 0,
@@ -372,6 +376,12 @@ table(
       `floor (node + tsx, empty module) ${spread(ready.floor)}`,
     ],
     ["ready: backend only (LOCAL_WEB=false)", spread(ready.backendOnly), ""],
+    [
+      "ready: first start (sst.config.ts evaluated, no cache)",
+      spread(ready.firstStart),
+      "the usual start reuses the cached evaluation",
+    ],
+    ["a route added to sst.config.ts → served", spread(reload), "the data kept"],
     [
       `flows/s (sign-up, confirm, SRP sign-in, GET /me), ${f.empty.users} user(s)`,
       f.empty.flowsPerSecond.toFixed(2),

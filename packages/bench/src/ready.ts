@@ -62,7 +62,10 @@ async function timeToReady(extraEnv: Record<string, string>, script: string[]) {
 }
 
 export interface ReadyResult {
+  /** With the evaluation of sst.config.ts cached (the usual start). */
   full: Summary;
+  /** With no cached evaluation: sst.config.ts evaluated first (after a change to infra/). */
+  firstStart: Summary;
   backendOnly: Summary;
   /** Node with tsx loading an empty module: the floor of the command. */
   floor: Summary;
@@ -76,14 +79,23 @@ export async function localStackReady(runs: number): Promise<ReadyResult> {
     "-e",
     "require('node:fs').writeFileSync(process.env.LOCAL_OUTPUTS_FILE, '{}'); setInterval(() => {}, 1000)",
   ];
-  const samples = { full: [] as number[], backendOnly: [] as number[], floor: [] as number[] };
+  const samples = {
+    full: [] as number[],
+    firstStart: [] as number[],
+    backendOnly: [] as number[],
+    floor: [] as number[],
+  };
   for (let i = 0; i < runs; i++) {
     samples.floor.push(await timeToReady({}, floorScript));
-    samples.full.push(await timeToReady({}, cli));
+    const cache = await mkdtemp(join(tmpdir(), "bench-cache-"));
+    samples.firstStart.push(await timeToReady({ LOCAL_CACHE_DIR: cache }, cli));
+    samples.full.push(await timeToReady({ LOCAL_CACHE_DIR: cache }, cli));
+    await rm(cache, { recursive: true, force: true });
     samples.backendOnly.push(await timeToReady({ LOCAL_WEB: "false" }, cli));
   }
   return {
     full: summarize(samples.full),
+    firstStart: summarize(samples.firstStart),
     backendOnly: summarize(samples.backendOnly),
     floor: summarize(samples.floor),
   };

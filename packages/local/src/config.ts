@@ -35,7 +35,7 @@ export function localConfig() {
     outputsFile: (process.env.LOCAL_OUTPUTS_FILE || outputsFile) as string | null,
     buildDir: `${localDir}/build`,
     /** Evaluations of sst.config.ts, reused while their inputs are unchanged. */
-    cacheDir: `${localDir}/cache`,
+    cacheDir: process.env.LOCAL_CACHE_DIR || `${localDir}/cache`,
     /** Re-evaluate the app and apply the change when an infra file is saved. */
     watchInfra: process.env.LOCAL_WATCH !== "false",
   };

@@ -1,7 +1,6 @@
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import {
   AdminConfirmSignUpCommand,
   CognitoIdentityProviderClient,
@@ -10,9 +9,9 @@ import {
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ephemeralConfig } from "../src/config";
-import { repoRoot } from "../src/paths";
 import { type LocalStack, startLocalStack, UnservableAppError } from "../src/stack/index";
 import { configureAmplifyInNode, srpSignIn } from "../testing/amplify-node";
+import { copyFixtureApp } from "../testing/fixture-app";
 import { fixtureRoot } from "./fixture";
 
 /**
@@ -20,7 +19,6 @@ import { fixtureRoot } from "./fixture";
  * indexes, a pool with a trigger), served with no change to packages/local, from a copy of it
  * so that the tests can edit its sst.config.ts as a developer would.
  */
-const fixture = fileURLToPath(new URL("./fixtures/app/", import.meta.url));
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 
 interface FixtureOutputs {
@@ -32,15 +30,6 @@ interface FixtureOutputs {
   region: string;
   cognitoEndpoint: string;
   dynamodbEndpoint: string;
-}
-
-async function copyOfFixture() {
-  // Inside the repository, so the handlers resolve the workspace's packages.
-  const root = join(fixture, "..", `.live-${process.pid}-${Date.now()}`);
-  await cp(fixture, root, { recursive: true, filter: (path) => !path.includes(".sst") });
-  await mkdir(join(root, ".sst"));
-  await symlink(join(repoRoot, ".sst", "platform"), join(root, ".sst", "platform"));
-  return root;
 }
 
 async function waitFor<T>(what: string, attempt: () => Promise<T | undefined>, ms = 60_000) {
@@ -55,13 +44,16 @@ async function waitFor<T>(what: string, attempt: () => Promise<T | undefined>, m
 
 describe("an app written the SST way, served as it declares", () => {
   let root: string;
+  let removeCopy: () => Promise<void>;
   let dataDir: string;
   let stack: LocalStack;
   let outputs: FixtureOutputs;
   const log: string[] = [];
 
   beforeAll(async () => {
-    root = await copyOfFixture();
+    const copy = await copyFixtureApp();
+    root = copy.root;
+    removeCopy = copy.remove;
     dataDir = await mkdtemp(join(tmpdir(), "any-app-"));
     const config = { ...ephemeralConfig(dataDir), root, watchInfra: true };
     stack = await startLocalStack(config, { log: (line) => log.push(line) });
@@ -70,7 +62,7 @@ describe("an app written the SST way, served as it declares", () => {
   });
   afterAll(async () => {
     await stack?.stop();
-    await rm(root, { recursive: true, force: true });
+    await removeCopy?.();
     await rm(dataDir, { recursive: true, force: true });
   });
 

@@ -12,3 +12,4 @@ export {
 export type { TableSpec } from "../src/spec";
 export * from "../test/cognito-harness";
 export { configureAmplifyInNode, srpSignIn } from "./amplify-node";
+export { copyFixtureApp } from "./fixture-app";

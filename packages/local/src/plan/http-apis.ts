@@ -52,7 +52,7 @@ export function planHttpApis(
       );
       const uri = optionalText(integration?.inputs.integrationUri);
       const fn = functions.find((f) => f.arn === uri || f.name === uri);
-      if (!integration || integration.inputs.integrationType !== "AWS_PROXY" || !fn) {
+      if (integration?.inputs.integrationType !== "AWS_PROXY" || !fn) {
         refuse(
           route,
           `route ${routeKey} does not invoke a function of this app (only Lambda proxy integrations are emulated locally: HTTP, private and AWS service integrations are not)`,
