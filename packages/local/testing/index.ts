@@ -13,3 +13,4 @@ export type { TableSpec } from "../src/spec";
 export * from "../test/cognito-harness";
 export { configureAmplifyInNode, srpSignIn } from "./amplify-node";
 export { copyFixtureApp } from "./fixture-app";
+export { type PoolTarget, signedInUser } from "./signed-in-user";

@@ -4,6 +4,7 @@
  * service started; saving an infra file re-plans and applies the change (reload.ts).
  */
 import { mkdir } from "node:fs/promises";
+import { writeResourceTypes } from "@userprofile/sst-offline/resource-types";
 import { createLocalClock, type LocalClock } from "../clock";
 import { startUserPools } from "../cognito/index";
 import { createTriggerFailures } from "../cognito/trigger-failures";
@@ -23,7 +24,6 @@ import type { LocalApp } from "../spec";
 import { type LoadedApp, loadApp } from "./app";
 import { startHttpApis } from "./http-apis";
 import { watchInfra } from "./reload";
-import { writeResourceTypes } from "./resource-types";
 import { deployFunctions, type Log, type Stop, startSite, startTables } from "./services";
 
 export { EvaluationError, UnservableAppError } from "./app";
