@@ -3,7 +3,12 @@ import { ensurePlatform } from "@userprofile/sst-offline/platform";
 import { localConfig } from "./config";
 import { PortInUseError } from "./net";
 import { removeOwnOutputsSync, StackRunningError } from "./outputs-file";
-import { EvaluationError, startLocalStack, UnservableAppError } from "./stack/index";
+import {
+  EvaluationError,
+  type LocalStack,
+  startLocalStack,
+  UnservableAppError,
+} from "./stack/index";
 
 // The SDK warns on every start that releases after January 2027 need Node 22;
 // the lockfile pins a release that supports Node 20, so the warning is noise here.
@@ -66,25 +71,32 @@ async function start() {
   const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
   const running = stack;
   const { outputs } = running;
-  console.log(
-    [
-      "",
-      `Local stack ready in ${seconds} s (no AWS account involved).`,
-      outputs.webUrl ? `  Web app      ${outputs.webUrl}` : "",
-      `  API          ${outputs.apiUrl}`,
-      `  Mailbox      ${outputs.mailboxUrl}/<email>   (confirmation codes also print here)`,
-      `  Control      ${outputs.controlUrl}   (local only: /clock, /trigger-failures)`,
-      `  User pool    ${outputs.cognitoEndpoint}  ${outputs.userPoolId} / client ${outputs.userPoolClientId}`,
-      `  DynamoDB     ${outputs.dynamodbEndpoint}  table ${outputs.usersTable}`,
-      `  Outputs      ${config.outputsFile}`,
-      "Ctrl-C stops everything; data stays until `pnpm reset:local`.",
-      "",
-    ]
-      .filter((line) => line !== "")
-      .join("\n"),
-  );
-
+  console.log(readySummary(running, seconds, config.outputsFile));
   console.log(`\n${await stopRequested}: stopping the local stack...`);
   await running.stop();
   process.exit(0);
+}
+
+/** What the terminal shows once the stack is ready: every service it serves, by name. */
+function readySummary(stack: LocalStack, seconds: string, outputsFile: string | null) {
+  const { outputs, app } = stack;
+  const lines = [
+    "",
+    `Local stack ready in ${seconds} s (no AWS account involved).`,
+    outputs.webUrl ? `  Web app      ${outputs.webUrl}` : "",
+    ...app.httpApis.map(
+      (api) => `  HTTP API     ${stack.localUrl(api.deployedUrl)}  (${api.origin.name})`,
+    ),
+    ...app.userPools.map(
+      (pool) =>
+        `  User pool    ${outputs.cognitoEndpoint}  ${pool.id} (${pool.origin.name}), clients ${pool.clients.map((client) => client.id).join(", ")}`,
+    ),
+    `  DynamoDB     ${outputs.dynamodbEndpoint}  ${app.tables.map((table) => table.name).join(", ") || "no tables"}`,
+    `  Mailbox      ${outputs.mailboxUrl}/<email>   (codes also print here)`,
+    `  Control      ${outputs.controlUrl}   (local only: /clock, /trigger-failures)`,
+    outputsFile ? `  Outputs      ${outputsFile}` : "",
+    "Ctrl-C stops everything; data stays until `pnpm reset:local`.",
+    "",
+  ];
+  return lines.filter((line) => line !== "").join("\n");
 }

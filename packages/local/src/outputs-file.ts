@@ -80,7 +80,7 @@ export class StackRunningError extends Error {
 export async function replaceStaleOutputs(file: string) {
   const outputs = await readOutputs(file);
   if (outputs && outputs.pid !== process.pid && isAlive(outputs.pid)) {
-    if (await answers(outputs.apiUrl)) {
+    if (await answers(outputs.controlUrl)) {
       throw new StackRunningError(outputs.pid as number, file);
     }
   }

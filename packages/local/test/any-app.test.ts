@@ -1,17 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  AdminConfirmSignUpCommand,
-  CognitoIdentityProviderClient,
-  SignUpCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ephemeralConfig } from "../src/config";
 import { type LocalStack, startLocalStack, UnservableAppError } from "../src/stack/index";
-import { configureAmplifyInNode, srpSignIn } from "../testing/amplify-node";
 import { copyFixtureApp } from "../testing/fixture-app";
+import { signedInUser } from "../testing/signed-in-user";
 import { fixtureRoot } from "./fixture";
 
 /**
@@ -114,31 +109,8 @@ describe("an app written the SST way, served as it declares", () => {
 
   it("holds the second API behind the pool's JWT authorizer; the pool's trigger runs", async () => {
     expect((await fetch(`${outputs.secureUrl}/me`)).status).toBe(401);
-    const cognito = new CognitoIdentityProviderClient({
-      region: outputs.region,
-      endpoint: outputs.cognitoEndpoint,
-      credentials,
-    });
-    const email = `any-app-${Date.now()}@example.com`;
-    const password = "Any-app-Passw0rd!";
-    await cognito.send(
-      new SignUpCommand({
-        ClientId: outputs.clientId,
-        Username: email,
-        Password: password,
-        UserAttributes: [{ Name: "email", Value: email }],
-      }),
-    );
-    await cognito.send(
-      new AdminConfirmSignUpCommand({ UserPoolId: outputs.userPoolId, Username: email }),
-    );
-    cognito.destroy();
-    configureAmplifyInNode({
-      userPoolId: outputs.userPoolId,
-      userPoolClientId: outputs.clientId,
-      cognitoEndpoint: outputs.cognitoEndpoint,
-    });
-    const { idToken } = await srpSignIn(email, password);
+    // The fixture finds the app's only pool and client itself (here "Pool", not the project's).
+    const { email, idToken, sub } = await signedInUser(stack);
     const response = await fetch(`${outputs.secureUrl}/me`, {
       headers: { authorization: `Bearer ${idToken}` },
     });
@@ -146,7 +118,7 @@ describe("an app written the SST way, served as it declares", () => {
     const event = (await response.json()) as {
       requestContext: { authorizer: { jwt: { claims: Record<string, string> } } };
     };
-    expect(event.requestContext.authorizer.jwt.claims.email).toBe(email);
+    expect(event.requestContext.authorizer.jwt.claims).toMatchObject({ email, sub });
     expect(log).toContainEqual(
       expect.stringMatching(/^PoolTriggerpostConfirmation confirmed [0-9a-f-]{36}$/),
     );

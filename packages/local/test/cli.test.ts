@@ -93,6 +93,12 @@ describe("pnpm dev:local", () => {
     expect(outputs.controlUrl).toBe(`http://127.0.0.1:${env.LOCAL_CONTROL_PORT}`);
     await waitFor(() => cli.output().includes("Local stack ready"), "the ready banner");
     expect(cli.output()).toContain(outputs.webUrl);
+    // Every served API, pool and table, as the app names them; nothing read from app outputs.
+    expect(cli.output()).toContain(`HTTP API     ${outputs.apiUrl}  (Api)`);
+    expect(cli.output()).toContain(
+      `${outputs.userPoolId} (Auth), clients ${outputs.userPoolClientId}`,
+    );
+    expect(cli.output()).toContain(String(outputs.usersTable));
 
     expect((await fetch(outputs.webUrl)).status).toBe(200);
     expect((await fetch(`${outputs.apiUrl}/me`)).status).toBe(401);

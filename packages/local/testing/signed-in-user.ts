@@ -4,6 +4,7 @@ import {
   CognitoIdentityProviderClient,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import type { LocalStack } from "../src/stack/index";
 import { configureAmplifyInNode, srpSignIn } from "./amplify-node";
 
 export interface PoolTarget {
@@ -14,15 +15,26 @@ export interface PoolTarget {
   cognitoEndpoint: string;
 }
 
+export interface SignedInUserOptions {
+  email?: string;
+  password?: string;
+  attributes?: Record<string, string>;
+  /** With a stack whose app has several pools or clients: their SST component names. */
+  pool?: string;
+  client?: string;
+}
+
 /**
  * A new confirmed user of a local pool, signed in with Amplify's SRP flow as the web app
  * signs in: its `sub`, email, password and tokens. For tests of routes behind the JWT
- * authorizer. Email-as-username pools (the username is the email).
+ * authorizer. Email-as-username pools (the username is the email). Given a running stack,
+ * the pool is the one its app declares (or `options.pool`), and the client its first one.
  */
 export async function signedInUser(
-  pool: PoolTarget,
-  options: { email?: string; password?: string; attributes?: Record<string, string> } = {},
+  target: PoolTarget | LocalStack,
+  options: SignedInUserOptions = {},
 ) {
+  const pool = "app" in target ? poolOf(target, options) : target;
   const email = options.email ?? `user-${randomUUID()}@example.com`;
   const password = options.password ?? `Pw-${randomUUID()}!`;
   const cognito = new CognitoIdentityProviderClient({
@@ -51,4 +63,28 @@ export async function signedInUser(
   } finally {
     cognito.destroy();
   }
+}
+
+function poolOf(stack: LocalStack, options: SignedInUserOptions): PoolTarget {
+  const { userPools } = stack.app;
+  const named = (name: string | undefined, of: { origin: { name: string } }) =>
+    name === undefined || of.origin.name === name;
+  const pools = userPools.filter((candidate) => named(options.pool, candidate));
+  const [pool] = pools;
+  if (pools.length !== 1 || !pool) {
+    throw new Error(
+      `signedInUser: the app has ${pools.length} user pools${options.pool ? ` named ${options.pool}` : ""} (${userPools.map((each) => each.origin.name).join(", ")}); pass { pool }.`,
+    );
+  }
+  const client = pool.clients.find((candidate) => named(options.client, candidate));
+  if (!client)
+    throw new Error(
+      `signedInUser: pool ${pool.origin.name} has no client ${options.client ?? ""}.`,
+    );
+  return {
+    region: stack.app.region,
+    userPoolId: pool.id,
+    userPoolClientId: client.id,
+    cognitoEndpoint: stack.outputs.cognitoEndpoint as string,
+  };
 }

@@ -42,6 +42,8 @@ export interface LocalStack {
    * AWS starts with the function already deployed.
    */
   functionsBuilt(): Promise<void>;
+  /** A deployed URL (an API's, a site's) as the local stack serves it; other values unchanged. */
+  localUrl(deployed: string): string;
   /** Re-evaluates sst.config.ts now and applies what changed (what saving an infra file does). */
   reload(): Promise<unknown>;
   stop(): Promise<void>;
@@ -218,6 +220,7 @@ export async function startLocalStack(
         return current;
       },
       clock,
+      localUrl: (deployed) => replacements.get(deployed) ?? deployed,
       functionsBuilt: () => lambda.built(),
       reload,
       stop,
@@ -230,7 +233,16 @@ export async function startLocalStack(
 
 function describeChange(loaded: LoadedApp) {
   const { app } = loaded;
-  return `${app.functions.length} functions, ${app.tables.length} tables, ${app.httpApis.length} APIs`;
+  return [
+    count(app.functions.length, "function"),
+    count(app.tables.length, "table"),
+    count(app.userPools.length, "user pool"),
+    count(app.httpApis.length, "HTTP API"),
+  ].join(", ");
+}
+
+function count(n: number, noun: string) {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function logLoaded(config: LocalConfig, loaded: LoadedApp, log: Log) {

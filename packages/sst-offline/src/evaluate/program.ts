@@ -60,7 +60,9 @@ export async function runProgram(options: {
   const { root, dev, account } = options;
   const platform = join(root, ".sst", "platform");
   if (!existsSync(join(platform, "node_modules", "@pulumi", "aws"))) {
-    throw new Error(`No SST platform at ${platform}: run \`node scripts/install-platform.mjs\`.`);
+    throw new Error(
+      `No SST platform at ${platform}: run \`pnpm typecheck\` or \`pnpm dev:local\`, which install it.`,
+    );
   }
   const scratch = mkdtempSync(join(tmpdir(), `sst-eval-${options.stage}-`));
   const server = await startRpcServer(scratch, account);
