@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: "infra",
-          include: ["infra/test/**/*.test.ts"],
+          include: ["infra/test/**/*.test.ts", "packages/sst-offline/test/**/*.test.ts"],
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -24,20 +24,43 @@ export function text(resource: RecordedResource, key: string): string {
 
 /** The resources this app is made of, found the way a reader of the console would. */
 export function appResources(evaluation: Evaluation) {
-  const dynamo = only(
-    ofType(evaluation, "sst:aws:Dynamo").filter((d) => d.name === UsersTable.name),
-    `${UsersTable.name} table component`,
-  );
+  // By the SST component that makes each one, so resources an adopter adds (another table,
+  // API, pool client or site) leave these assertions about the app's own parts unchanged.
+  const api = partOf(evaluation, "sst:aws:ApiGatewayV2", "Api", "aws:apigatewayv2/api:Api");
   return {
-    table: only(childrenOf(evaluation, dynamo, "aws:dynamodb/table:Table"), "table"),
-    pool: only(ofType(evaluation, "aws:cognito/userPool:UserPool"), "user pool"),
-    client: only(ofType(evaluation, "aws:cognito/userPoolClient:UserPoolClient"), "pool client"),
-    api: only(ofType(evaluation, "aws:apigatewayv2/api:Api"), "HTTP API"),
-    authorizer: only(ofType(evaluation, "aws:apigatewayv2/authorizer:Authorizer"), "authorizer"),
-    routes: ofType(evaluation, "aws:apigatewayv2/route:Route"),
-    site: only(ofType(evaluation, "sst:aws:StaticSite"), "static site"),
+    table: partOf(evaluation, "sst:aws:Dynamo", UsersTable.name, "aws:dynamodb/table:Table"),
+    pool: partOf(evaluation, "sst:aws:CognitoUserPool", "Auth", "aws:cognito/userPool:UserPool"),
+    client: partOf(
+      evaluation,
+      "sst:aws:CognitoUserPoolClient",
+      "WebClient",
+      "aws:cognito/userPoolClient:UserPoolClient",
+    ),
+    api,
+    authorizer: partOf(
+      evaluation,
+      "sst:aws:ApiGatewayV2Authorizer",
+      "ApiAuthorizerUserPool",
+      "aws:apigatewayv2/authorizer:Authorizer",
+    ),
+    routes: ofType(evaluation, "aws:apigatewayv2/route:Route").filter(
+      (route) => route.inputs.apiId === text(api, "id"),
+    ),
+    site: only(
+      ofType(evaluation, "sst:aws:StaticSite").filter((site) => site.name === "Web"),
+      "static site Web",
+    ),
     trigger: functionWithHandler(evaluation, triggerHandler),
   };
+}
+
+/** The one resource of `type` that the SST component `componentType` named `name` makes. */
+function partOf(evaluation: Evaluation, componentType: string, name: string, type: string) {
+  const component = only(
+    ofType(evaluation, componentType).filter((candidate) => candidate.name === name),
+    `${componentType} ${name}`,
+  );
+  return only(childrenOf(evaluation, component, type), `${type} of ${name}`);
 }
 
 /** What the web app must be built (or served) with to reach this stage's backend. */

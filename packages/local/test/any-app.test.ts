@@ -69,6 +69,35 @@ describe("an app written the SST way, served as it declares", () => {
     expect(outputs.userPoolId).toMatch(/^us-east-1_[0-9A-Za-z]{9}$/);
   });
 
+  it("writes sst-env.d.ts with the app's linkable resources, as sst dev does", async () => {
+    const types = await readFile(join(root, "sst-env.d.ts"), "utf8");
+    expect(types).toContain('declare module "sst"');
+    expect(types).toMatch(
+      /"Orders": \{\n(\s+"\w+": \w+\n)*\s+"name": string\n\s+"type": "sst\.aws\.Dynamo"/,
+    );
+  });
+
+  it("evaluates once: a second start of the unchanged app reads the evaluation from the cache", async () => {
+    expect(log).toContainEqual(expect.stringMatching(/^sst\.config\.ts evaluated \(\d+ ms\)/));
+    const otherData = await mkdtemp(join(tmpdir(), "any-app-again-"));
+    const again: string[] = [];
+    const second = await startLocalStack(
+      { ...ephemeralConfig(otherData), root },
+      { log: (line) => again.push(line) },
+    );
+    try {
+      expect(again).toContainEqual(
+        expect.stringMatching(/^sst\.config\.ts unchanged since the last evaluation/),
+      );
+      expect(second.app.tables.map((table) => table.name)).toEqual(
+        stack.app.tables.map((table) => table.name),
+      );
+    } finally {
+      await second.stop();
+      await rm(otherData, { recursive: true, force: true });
+    }
+  });
+
   it("routes a path variable to its function, which queries the table's index", async () => {
     const dynamodb = new DynamoDBClient({
       region: outputs.region,
