@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { expect } from "vitest";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
@@ -39,4 +40,25 @@ export function startCli(
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return startCli(args, env).done;
+}
+
+/** The keys of the JSON summary `--json` prints. */
+export const SUMMARY_KEYS = [
+  "usersScanned",
+  "profilesScanned",
+  "missingProfiles",
+  "orphanProfiles",
+  "emailDrift",
+  "unconfirmedUsers",
+  "created",
+  "updated",
+  "deleted",
+];
+
+/** The one JSON object a `--json` run prints, checked for its keys and number values. */
+export function summaryOf(result: CliResult) {
+  const parsed = JSON.parse(result.stdout) as Record<string, unknown>;
+  expect(Object.keys(parsed).sort()).toEqual([...SUMMARY_KEYS].sort());
+  for (const value of Object.values(parsed)) expect(typeof value).toBe("number");
+  return parsed;
 }
