@@ -9,6 +9,8 @@ export default defineConfig({
           name: "unit",
           include: ["packages/core/**/*.test.ts", "packages/functions/**/*.test.ts"],
           environment: "node",
+          // Starting an emulator (a pool makes its RSA keys) can outlast 10 s on a busy machine.
+          hookTimeout: 60_000,
           globalSetup: ["packages/core/test/global-dynamodb.ts"],
         },
       },

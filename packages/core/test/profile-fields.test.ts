@@ -13,12 +13,12 @@ vi.mock("../src/profile-fields/fields", async (importOriginal) => {
     fields: [
       ...fields,
       {
-        key: "displayName",
-        attribute: "displayName",
-        poolAttribute: "custom:displayName",
+        key: "tagline",
+        attribute: "tagline",
+        poolAttribute: "custom:tagline",
         rule: textRule(80),
         editable: true,
-        label: "Display name",
+        label: "Tagline",
       },
       {
         key: "nickname",
@@ -85,7 +85,7 @@ describe("the profile fields' definition", () => {
   it("derives the pool's schema for custom attributes only, and what ListUsers reads", () => {
     expect(ProfileFields.customAttributeSchema()).toEqual([
       {
-        name: "displayName",
+        name: "tagline",
         attributeDataType: "String",
         mutable: true,
         stringAttributeConstraints: { minLength: "0", maxLength: "2048" },
@@ -94,7 +94,7 @@ describe("the profile fields' definition", () => {
     expect(ProfileFields.poolAttributes).toEqual([
       "given_name",
       "family_name",
-      "custom:displayName",
+      "custom:tagline",
       "nickname",
     ]);
   });
@@ -102,36 +102,37 @@ describe("the profile fields' definition", () => {
 
 describe("a field added to the definition", () => {
   it("is parsed by its own rule and code, and refused when it is not editable", () => {
-    expect(Profile.parseChanges({ displayName: "  Ada L. ", firstName: null })).toEqual({
-      displayName: "Ada L.",
+    expect(Profile.parseChanges({ tagline: "  Ada L. ", firstName: null })).toEqual({
+      tagline: "Ada L.",
       firstName: null,
     });
-    expect(codeOf({ displayName: "x".repeat(81) })).toBe("invalid_text");
-    expect(codeOf({ displayName: "A\u200bda" })).toBe("accepted");
+    expect(codeOf({ tagline: "x".repeat(81) })).toBe("invalid_text");
+    expect(codeOf({ tagline: "A\u200bda" })).toBe("accepted");
     expect(codeOf({ firstName: "A\u200bda" })).toBe("invalid_name");
-    expect(codeOf({ displayName: 1 })).toBe("invalid_type");
+    expect(codeOf({ tagline: 1 })).toBe("invalid_type");
     expect(() => Profile.parseChanges({ nickname: "Ada" })).toThrow(
       new VisibleError(
         "input",
         "unknown_field",
-        '"nickname" cannot be changed. Editable fields: firstName, lastName, displayName.',
+        `"nickname" cannot be changed. Editable fields: ${ProfileFields.editable.map((field) => field.key).join(", ")}.`,
       ),
     );
   });
 
   it("is read from the item in the definition's order, null when absent", () => {
     const profile = Profile.stateOf(
-      { UserID: "u", Email: "e", displayName: "Ada", firstName: "A", CreatedAt: "c" },
+      { UserID: "u", Email: "e", tagline: "Ada", firstName: "A", CreatedAt: "c" },
       new Date(),
     );
+    expect(ProfileFields.all.slice(-2).map((field) => field.key)).toEqual(["tagline", "nickname"]);
+    const values: Record<string, string> = { firstName: "A", tagline: "Ada" };
     expect(profile.status === "active" && JSON.stringify(profile.profile)).toBe(
       JSON.stringify({
         userId: "u",
         email: "e",
-        firstName: "A",
-        lastName: null,
-        displayName: "Ada",
-        nickname: null,
+        ...Object.fromEntries(
+          ProfileFields.all.map((field) => [field.key, values[field.key] ?? null]),
+        ),
         createdAt: "c",
         updatedAt: "c",
       }),

@@ -3,7 +3,7 @@ import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Profile } from "../src/profile";
 import { useLocalDynamoDB } from "./env";
-import { activeProfile, failNextCall, newProfile } from "./profiles";
+import { activeProfile, failNextCall, newProfile, profileOf } from "./profiles";
 
 const { client, endpoint, tableName, rawItem } = useLocalDynamoDB();
 const store = Profile.store(tableName, client);
@@ -104,14 +104,16 @@ describe("Profile.update", () => {
       Profile.parseChanges({ firstName: "  New ", lastName: null }),
       new Date("2026-02-01T00:00:00Z"),
     );
-    expect(updated.status === "active" && updated.profile).toEqual({
-      userId,
-      email: "u@example.com",
-      firstName: "New",
-      lastName: null,
-      createdAt: "2026-01-01T00:00:00.000Z",
-      updatedAt: "2026-02-01T00:00:00.000Z",
-    });
+    expect(updated.status === "active" && updated.profile).toEqual(
+      profileOf({
+        userId,
+        email: "u@example.com",
+        firstName: "New",
+        lastName: null,
+        createdAt: "2026-01-01T00:00:00.000Z",
+        updatedAt: "2026-02-01T00:00:00.000Z",
+      }),
+    );
     expect(Object.keys((await rawItem(userId)) ?? {})).not.toContain("lastName");
   });
 
@@ -168,14 +170,16 @@ describe("Profile.load", () => {
         },
       }),
     );
-    expect(await activeProfile(store, userId)).toEqual({
-      userId,
-      email: "old@example.com",
-      firstName: "Early",
-      lastName: null,
-      createdAt: "2025-01-01T00:00:00.000Z",
-      updatedAt: "2025-01-01T00:00:00.000Z",
-    });
+    expect(await activeProfile(store, userId)).toEqual(
+      profileOf({
+        userId,
+        email: "old@example.com",
+        firstName: "Early",
+        lastName: null,
+        createdAt: "2025-01-01T00:00:00.000Z",
+        updatedAt: "2025-01-01T00:00:00.000Z",
+      }),
+    );
   });
 });
 
@@ -303,14 +307,14 @@ describe("reads", () => {
     const now = new Date();
     expect(Profile.stateOf({ UserID: "u-1" }, now)).toEqual({
       status: "active",
-      profile: {
+      profile: profileOf({
         userId: "u-1",
         email: "",
         firstName: null,
         lastName: null,
         createdAt: "",
         updatedAt: "",
-      },
+      }),
     });
     expect(Profile.stateOf({}, now)).toMatchObject({ profile: { userId: "" } });
   });

@@ -14,6 +14,15 @@ export function attributesFor(values: FieldValues): Record<string, string> {
   return attributes;
 }
 
+/**
+ * A profile as `GET /me` shows it: these values, and null for every other defined field, so
+ * tests about the shipped fields still hold when an adopter defines more.
+ */
+export function profileOf<T extends Record<string, unknown>>(values: T) {
+  const empty = Object.fromEntries(ProfileFields.all.map((field) => [field.key, null]));
+  return { ...empty, ...values };
+}
+
 /** A new profile as the trigger makes one, for a pool user with these field values. */
 export function newProfile(
   userId: string,

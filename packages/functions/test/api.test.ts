@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Name } from "@userprofile/core/name";
 import { Profile } from "@userprofile/core/profile";
+import { ProfileFields } from "@userprofile/core/profile-fields";
 import { useLocalDynamoDB } from "@userprofile/core/testing/env";
 import { captureLogs } from "@userprofile/core/testing/logs";
 import { anyName, satisfiesRule } from "@userprofile/core/testing/name-arbitrary";
@@ -10,6 +11,9 @@ import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ApiEvent, ApiResult } from "../src/api/http";
 import { apiEvent } from "./events";
+
+/** The editable fields a message lists: the shipped names first, then any an adopter adds. */
+const EDITABLE = ProfileFields.editable.map((field) => field.key).join(", ");
 
 const { client, tableName, rawItem } = useLocalDynamoDB();
 process.env.SST_RESOURCE_UserPool = JSON.stringify({ id: "us-east-1_unused" });
@@ -204,16 +208,16 @@ describe("PATCH /me", () => {
       "The body is not valid UTF-8.",
     ],
     ["an array", { body: "[]" }, "The body must be a JSON object."],
-    ["an empty object", { body: "{}" }, "Nothing to change. Editable fields: firstName, lastName."],
+    ["an empty object", { body: "{}" }, `Nothing to change. Editable fields: ${EDITABLE}.`],
     [
       "an unknown field",
       { body: JSON.stringify({ nickname: "x" }) },
-      'Unknown field "nickname". Editable fields: firstName, lastName.',
+      `Unknown field "nickname". Editable fields: ${EDITABLE}.`,
     ],
     [
       "an unknown field with a long name",
       { body: JSON.stringify({ [`${"n".repeat(45)}😀`]: "x" }) },
-      `Unknown field "${"n".repeat(40)}". Editable fields: firstName, lastName.`,
+      `Unknown field "${"n".repeat(40)}". Editable fields: ${EDITABLE}.`,
     ],
     [
       "a wrong type",

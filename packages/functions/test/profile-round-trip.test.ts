@@ -31,7 +31,7 @@ let trigger: (event: unknown) => Promise<unknown> = async (event) => event;
 beforeAll(async () => {
   // The custom attributes the added fields may come from, as the deploy would add them to the
   // pool's schema (ProfileFields.customAttributeSchema).
-  const custom = ["displayName", ...Object.keys(STANDARD)].map((key) => ({
+  const custom = ["tagline", ...Object.keys(STANDARD)].map((key) => ({
     name: `custom:${key}`,
     dataType: "String" as const,
     mutable: true,
@@ -212,19 +212,19 @@ function expectedPatch(
   return entries.length ? { values } : { error: "empty_change" };
 }
 
-/** The README's recipe: an editable text field, first with no pool attribute, then from a custom one. */
-const displayName = (poolAttribute?: string): ProfileFields.Definition => ({
-  key: "displayName",
-  attribute: "displayName",
+/** The README's recipe, an editable text field, first with no pool attribute, then from a custom one; named apart from the recipe's displayName, so a clone that follows the recipe keeps this test. */
+const tagline = (poolAttribute?: string): ProfileFields.Definition => ({
+  key: "tagline",
+  attribute: "tagline",
   ...(poolAttribute ? { poolAttribute } : {}),
   rule: textRule(80),
   editable: true,
-  label: "Display name",
+  label: "Tagline",
 });
 
 /** A standard attribute for each key a run may add, when the field comes from one. */
 const STANDARD = {
-  displayName: "name",
+  tagline: "name",
   pronouns: "middle_name",
   title: "profile",
   handle: "nickname",
@@ -275,37 +275,37 @@ const runs: fc.Arbitrary<Run> = addedFields.chain((added) => {
 
 describe("profile fields, end to end", () => {
   it.each<Path>(["trigger", "heal", "reconcile"])(
-    "round-trips an added display name with no pool attribute (new profile via %s)",
+    "round-trips an added tagline with no pool attribute (new profile via %s)",
     async (path) => {
       const { after } = await roundTrip({
-        added: [displayName()],
+        added: [tagline()],
         attributes: { given_name: " Ada " },
         path,
         patch: [
-          ["displayName", "  Countess of Lovelace "],
+          ["tagline", "  Countess of Lovelace "],
           ["lastName", "Lovelace"],
         ],
       });
       expect(after).toMatchObject({
         firstName: "Ada",
         lastName: "Lovelace",
-        displayName: "Countess of Lovelace",
+        tagline: "Countess of Lovelace",
       });
     },
   );
 
-  it("round-trips an added display name from a custom attribute, and refuses a long one", async () => {
+  it("round-trips an added tagline from a custom attribute, and refuses a long one", async () => {
     const { after, patched } = await roundTrip({
-      added: [displayName("custom:displayName")],
-      attributes: { "custom:displayName": `Ada\u0000 ${"x".repeat(90)}` },
+      added: [tagline("custom:tagline")],
+      attributes: { "custom:tagline": `Ada\u0000 ${"x".repeat(90)}` },
       path: "heal",
-      patch: [["displayName", "y".repeat(81)]],
+      patch: [["tagline", "y".repeat(81)]],
     });
-    expect(after).toMatchObject({ firstName: null, displayName: `Ada ${"x".repeat(76)}` });
+    expect(after).toMatchObject({ firstName: null, tagline: `Ada ${"x".repeat(76)}` });
     expect(patched).toEqual({
       error: {
         code: "invalid_text",
-        message: '"displayName" must be at most 80 characters. Send null to clear it.',
+        message: '"tagline" must be at most 80 characters. Send null to clear it.',
       },
     });
   });

@@ -22,7 +22,7 @@ vi.mock("@userprofile/core/profile-fields/fields", async (importOriginal) => {
   return {
     fields: [
       ...fields,
-      extra("displayName", "Display name", { poolAttribute: "custom:displayName", editable: true }),
+      extra("tagline", "Tagline", { poolAttribute: "custom:tagline", editable: true }),
       extra("pronouns", "Pronouns", { editable: true }),
       extra("team", "Team", { poolAttribute: "custom:team", editable: false }),
     ],
@@ -42,20 +42,18 @@ describe("a field added to the definition", () => {
     expect(screen.queryByLabelText("Pronouns")).toBeNull();
     type("Email", "ada@example.com");
     type("Password", "Abcdef1!");
-    type("Display name", "x".repeat(31));
+    type("Tagline", "x".repeat(31));
     fireEvent.click(screen.getByRole("button", { name: "Sign up" }));
     await waitFor(() =>
-      expect(screen.getByRole("alert").textContent).toBe(
-        "Display name must be at most 30 characters.",
-      ),
+      expect(screen.getByRole("alert").textContent).toBe("Tagline must be at most 30 characters."),
     );
-    type("Display name", " Countess ");
+    type("Tagline", " Countess ");
     type("Team", "Engines");
     fireEvent.click(screen.getByRole("button", { name: "Sign up" }));
     await waitFor(() => expect(auth.signUp).toHaveBeenCalled());
     expect(vi.mocked(auth.signUp).mock.calls[0]?.[0].options?.userAttributes).toEqual({
       email: "ada@example.com",
-      "custom:displayName": "Countess",
+      "custom:tagline": "Countess",
       "custom:team": "Engines",
     });
   });
@@ -66,13 +64,13 @@ describe("a field added to the definition", () => {
       email: "ada@example.com",
       firstName: "Ada",
       lastName: null,
-      displayName: null,
+      tagline: null,
       pronouns: "she/her",
       team: "Engines",
       createdAt: "2025-03-04T10:00:00.000Z",
       updatedAt: "2025-03-04T10:00:00.000Z",
     } as ProfileInfo;
-    const updateProfile = vi.fn(async () => ({ ...profile, displayName: "Countess" }));
+    const updateProfile = vi.fn(async () => ({ ...profile, tagline: "Countess" }));
     const api: ApiClient = {
       getProfile: vi.fn(async () => profile),
       updateProfile,
@@ -91,10 +89,10 @@ describe("a field added to the definition", () => {
     expect(((await screen.findByLabelText("Pronouns")) as HTMLInputElement).value).toBe("she/her");
     expect(screen.queryByLabelText("Team")).toBeNull();
     expect(screen.getByText("Team").nextElementSibling?.textContent).toBe("Engines");
-    type("Display name", "Countess");
+    type("Tagline", "Countess");
     type("Pronouns", " ");
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
     await waitFor(() => expect(screen.getByRole("status").textContent).toBe("Saved."));
-    expect(updateProfile).toHaveBeenCalledWith({ displayName: "Countess", pronouns: null });
+    expect(updateProfile).toHaveBeenCalledWith({ tagline: "Countess", pronouns: null });
   });
 });
