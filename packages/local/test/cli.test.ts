@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readLiveOutputs } from "../src/outputs-file";
 import { repoRoot } from "../src/paths";
 import { cliEnvironment, refused, startCli, waitFor } from "./cli-process";
+import { signedHeaders } from "./signed";
 
 let dir: string;
 const running: Array<ReturnType<typeof startCli>> = [];
@@ -192,11 +193,26 @@ describe("on a fresh clone", () => {
     });
     const invoke = await fetch(
       `http://127.0.0.1:${env.LOCAL_LAMBDA_PORT}/2015-03-31/functions/Nope/invocations`,
-      { method: "POST", body: "{}" },
+      { method: "POST", headers: signedHeaders("lambda"), body: "{}" },
     );
     expect(await invoke.json()).toMatchObject({
       message: "Function not found: arn:aws:lambda:eu-west-2:000000000000:function:Nope",
     });
+    // The web app's pages may read the mailbox and call the pool, by either loopback name.
+    for (const host of ["localhost", "127.0.0.1"]) {
+      const origin = `http://${host}:${env.LOCAL_WEB_PORT}`;
+      const mailbox = await fetch(`${outputs.mailboxUrl}/a%40example.com`, { headers: { origin } });
+      expect(mailbox.headers.get("access-control-allow-origin")).toBe(origin);
+      const preflight = await fetch(outputs.cognitoEndpoint as string, {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "POST" },
+      });
+      expect(preflight.headers.get("access-control-allow-origin")).toBe(origin);
+    }
+    const foreign = await fetch(`${outputs.mailboxUrl}/a%40example.com`, {
+      headers: { origin: `http://localhost:${Number(env.LOCAL_WEB_PORT) + 1}` },
+    });
+    expect(foreign.status).toBe(403);
     const jwks = await fetch(
       `${outputs.cognitoEndpoint}/${outputs.userPoolId}/.well-known/jwks.json`,
     );

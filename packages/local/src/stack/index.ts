@@ -12,6 +12,7 @@ import type { LocalConfig } from "../config";
 import { startControlServer } from "../control";
 import { cognitoGate, LocalIam } from "../iam";
 import { startLambda } from "../lambda/index";
+import { TrustedOrigins } from "../local-safety";
 import { Mailbox, startMailboxServer } from "../mailbox";
 import {
   type LocalOutputs,
@@ -88,7 +89,10 @@ export async function startLocalStack(
     // key (tests, tools) keeps full access.
     const iam = new LocalIam(app.accountId);
 
-    const tables = await startTables(config, app, iam, clock, log);
+    // The local web app's pages, once its dev server runs: the only ones that may call the
+    // pool, DynamoDB and the mailbox from a browser.
+    const origins = new TrustedOrigins();
+    const tables = await startTables(config, app, iam, clock, origins, log);
     stops.push(tables.stop);
     const lambda = await startLambda({
       port: config.ports.lambda,
@@ -98,6 +102,7 @@ export async function startLocalStack(
       region: app.region,
       accountId: app.accountId,
       log,
+      iam,
     });
     stops.push(lambda.stop);
 
@@ -117,6 +122,7 @@ export async function startLocalStack(
           clock,
           triggerFailures,
           gate: cognitoGate(iam, app.region, log),
+          origins,
         })
       : undefined;
     if (cognito) stops.push(cognito.stop);
@@ -138,7 +144,11 @@ export async function startLocalStack(
     stops.push(apis.stop);
     for (const [deployed, local] of apis.urls) replacements.set(deployed, local);
 
-    const mailboxServer = await startMailboxServer(mailbox, { port: config.ports.mailbox, host });
+    const mailboxServer = await startMailboxServer(mailbox, {
+      port: config.ports.mailbox,
+      host,
+      origins,
+    });
     stops.push(mailboxServer.stop);
     const control = await startControlServer({
       port: config.ports.control,
@@ -172,6 +182,7 @@ export async function startLocalStack(
         );
         if (!started) continue;
         stops.push(started.stop);
+        origins.add(started.url);
         if (site.url) replacements.set(site.url, started.url);
         url ??= started.url;
       }
