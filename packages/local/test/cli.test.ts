@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { get as httpGet } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -154,6 +155,12 @@ describe("on a fresh clone", () => {
     const outputsFile = join(clone, ".local", "outputs.json");
     await waitFor(() => existsSync(outputsFile), "outputs.json");
     expect(readJson(outputsFile).webUrl).toBeNull();
+    // A web app started by hand on LOCAL_WEB_PORT may still read the mailbox.
+    const origin = `http://localhost:${env.LOCAL_WEB_PORT}`;
+    const mailbox = await fetch(`${readJson(outputsFile).mailboxUrl}/a%40example.com`, {
+      headers: { origin },
+    });
+    expect(mailbox.headers.get("access-control-allow-origin")).toBe(origin);
     expect((await readdir(dataDir)).sort()).toEqual(["cognito", "dynamodb"]);
     expect(existsSync(join(clone, ".local", "data"))).toBe(false);
 
@@ -213,6 +220,14 @@ describe("on a fresh clone", () => {
       headers: { origin: `http://localhost:${Number(env.LOCAL_WEB_PORT) + 1}` },
     });
     expect(foreign.status).toBe(403);
+    // The web app's dev server refuses a DNS-rebinding Host too.
+    const rebound = await new Promise<number>((resolve, reject) => {
+      httpGet(`${outputs.webUrl}/`, { headers: { host: "evil.example" } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      }).on("error", reject);
+    });
+    expect(rebound).toBe(403);
     const jwks = await fetch(
       `${outputs.cognitoEndpoint}/${outputs.userPoolId}/.well-known/jwks.json`,
     );

@@ -92,6 +92,9 @@ export async function startLocalStack(
     // The local web app's pages, once its dev server runs: the only ones that may call the
     // pool, DynamoDB and the mailbox from a browser.
     const origins = new TrustedOrigins();
+    // LOCAL_WEB_PORT's origin even when the stack doesn't run the site (LOCAL_WEB=false, a
+    // dev server started by hand); with port 0 only the started server's URL is known.
+    if (config.ports.web > 0) origins.add(`http://localhost:${config.ports.web}`);
     const tables = await startTables(config, app, iam, clock, origins, log);
     stops.push(tables.stop);
     const lambda = await startLambda({
