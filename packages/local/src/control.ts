@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { LocalClock } from "./clock";
 import type { TriggerFailures } from "./cognito/trigger-failures";
+import { protectServer, TrustedOrigins } from "./local-safety";
 import { close, listen, requestUrl } from "./net";
 
 /**
@@ -15,7 +16,9 @@ import { close, listen, requestUrl } from "./net";
  *   POST   /trigger-failures  { count: integer 0..100 } → { remaining }
  *
  * Bad requests get 400 { error: { code, message } }, unknown paths 404,
- * other methods 405.
+ * other methods 405, a body that is not `application/json` 415 (a page on
+ * another site can send text/plain without asking first; JSON needs a
+ * preflight, which this port never grants).
  */
 export interface ControlServerOptions {
   /** 0 picks a free port. */
@@ -158,6 +161,14 @@ export async function startControlServer(
         response.setHeader("Allow", allow);
         throw new ControlError(405, "method_not_allowed", `${path} answers ${allow}.`);
       }
+      if (request.method === "POST" && mediaType(request) !== "application/json") {
+        request.resume();
+        throw new ControlError(
+          415,
+          "unsupported_media_type",
+          "The body must be JSON, sent with content-type: application/json.",
+        );
+      }
       send(response, 200, await handler(request));
     };
     handle().catch((error: unknown) => {
@@ -170,6 +181,11 @@ export async function startControlServer(
     });
   });
 
+  protectServer(server, { origins: new TrustedOrigins() });
   const port = await listen(server, options.port, "127.0.0.1", "LOCAL_CONTROL_PORT");
   return { url: `http://127.0.0.1:${port}`, stop: () => close(server) };
+}
+
+function mediaType(request: IncomingMessage) {
+  return (request.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
 }

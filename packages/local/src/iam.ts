@@ -17,6 +17,7 @@ interface Principal {
   functionName: string;
   /** What AWS names a Lambda function's caller: its role session, named after the function. */
   arn: string;
+  roleName: string;
   statements: readonly PolicyStatement[];
 }
 
@@ -47,9 +48,16 @@ export class LocalIam {
     this.principals.set(accessKeyId, {
       functionName,
       arn: `arn:aws:sts::${this.accountId}:assumed-role/${role.name}/${functionName}`,
+      roleName: role.name,
       statements: role.statements,
     });
     return { accessKeyId, secretAccessKey: "local", sessionToken: "local" };
+  }
+
+  /** The role a function's key acts as: `arn:aws:iam::<account>:role/<name>`. */
+  roleArnOf(accessKeyId: string | undefined): string | undefined {
+    const principal = accessKeyId === undefined ? undefined : this.principals.get(accessKeyId);
+    return principal && `arn:aws:iam::${this.accountId}:role/${principal.roleName}`;
   }
 
   /** Whether requests signed with this key are checked at all. */
@@ -134,6 +142,16 @@ export function accessKeyIdOf(request: Pick<IncomingMessage, "headers" | "url">)
     queryCredential(request.url);
   const key = credential?.split("/")[0];
   return key ? key : undefined;
+}
+
+/**
+ * Whether the request is SigV4-signed (an `AWS4-HMAC-SHA256` Authorization header or a
+ * presigned URL) with some access key; the signature itself is not verified.
+ */
+export function isSigned(request: Pick<IncomingMessage, "headers" | "url">) {
+  const header = request.headers.authorization;
+  if (header !== undefined && !/^AWS4-HMAC-SHA256\s/i.test(String(header))) return false;
+  return accessKeyIdOf(request) !== undefined;
 }
 
 function queryCredential(url: string | undefined) {

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { type PortAccess, protectServer, TrustedOrigins } from "./local-safety";
 import { close, guarded, listen, requestUrl } from "./net";
 
 /**
@@ -69,17 +70,16 @@ export class Mailbox {
 export interface MailboxServerOptions {
   port: number;
   host?: string;
-  /** Value of Access-Control-Allow-Origin; the mailbox holds nothing but local test codes. */
-  allowOrigin?: string;
+  /** The pages that may read the codes: the local web app's mailbox panel, no other site. */
+  origins?: PortAccess["origins"];
 }
 
 export async function startMailboxServer(
   mailbox: Mailbox,
-  { port, host = "127.0.0.1", allowOrigin = "*" }: MailboxServerOptions,
+  { port, host = "127.0.0.1", origins = new TrustedOrigins() }: MailboxServerOptions,
 ): Promise<{ url: string; stop(): Promise<void> }> {
   const send = (response: ServerResponse, status: number, body?: unknown) => {
     response.writeHead(status, {
-      "Access-Control-Allow-Origin": allowOrigin,
       "Access-Control-Allow-Methods": "GET, OPTIONS",
       "Access-Control-Allow-Headers": "*",
       "Cache-Control": "no-store",
@@ -113,6 +113,7 @@ export async function startMailboxServer(
     ),
   );
 
+  protectServer(server, { origins });
   const bound = await listen(server, port, host, "LOCAL_MAILBOX_PORT");
   const urlHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   return {

@@ -145,3 +145,24 @@ export function requestUrl(request: IncomingMessage, base: string): URL | null {
     return null;
   }
 }
+
+/**
+ * Whether parsed JSON nests deeper than `maxDepth` arrays and objects. JSON.parse takes any
+ * depth, but what then walks the value recursively (JSON.stringify, structured clone into a
+ * function's worker) overflows the stack, so the ports refuse such bodies up front.
+ */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [next, depth] = pending.pop() as [unknown, number];
+    if (typeof next !== "object" || next === null) continue;
+    if (depth + 1 > maxDepth) return true;
+    for (const child of Object.values(next)) {
+      if (typeof child === "object" && child !== null) pending.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/** Deeper than any request the emulated services take, and far from a stack overflow. */
+export const MAX_JSON_DEPTH = 1000;

@@ -1,4 +1,5 @@
 import { createServer as createHttpServer } from "node:http";
+import { protectServer } from "./local-safety";
 import { close, listen } from "./net";
 
 export interface WebDevServer {
@@ -30,6 +31,7 @@ export async function startWebDevServer(options: {
     server: { middlewareMode: true, ws: { server: http } },
   });
   http.on("request", vite.middlewares);
+  protectServer(http, { origins: "any" });
   try {
     const port = await listen(http, options.port, "localhost", "LOCAL_WEB_PORT");
     return {

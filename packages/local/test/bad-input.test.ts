@@ -13,6 +13,7 @@ import { localCredentials } from "../src/dynamodb";
 import { accessKeyIdFor } from "../src/iam";
 import type { LocalOutputs } from "../src/stack";
 import { cliEnvironment, startCli, waitFor } from "./cli-process";
+import { signedHeaders } from "./signed";
 
 /**
  * Every port of a running `dev:local` gets malformed requests; the stack must
@@ -89,7 +90,9 @@ async function expectStackServing() {
     dynamodb.destroy();
   }
   const ignored = { triggerSource: "PostConfirmation_ConfirmForgotPassword", request: {} };
-  const listed = (await (await fetch(`${lambdaEndpoint}/2015-03-31/functions/`)).json()) as {
+  const listed = (await (
+    await fetch(`${lambdaEndpoint}/2015-03-31/functions/`, { headers: signedHeaders("lambda") })
+  ).json()) as {
     Functions: { FunctionName: string }[];
   };
   const trigger = listed.Functions.find((fn) => fn.FunctionName.includes("PostConfirmation"));
@@ -97,6 +100,7 @@ async function expectStackServing() {
     `${lambdaEndpoint}/2015-03-31/functions/${trigger?.FunctionName}/invocations`,
     {
       method: "POST",
+      headers: signedHeaders("lambda"),
       body: JSON.stringify(ignored),
     },
   );

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import { get as httpGet } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -8,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readLiveOutputs } from "../src/outputs-file";
 import { repoRoot } from "../src/paths";
 import { cliEnvironment, refused, startCli, waitFor } from "./cli-process";
+import { signedHeaders } from "./signed";
 
 let dir: string;
 const running: Array<ReturnType<typeof startCli>> = [];
@@ -159,6 +161,12 @@ describe("on a fresh clone", () => {
     const outputsFile = join(clone, ".local", "outputs.json");
     await waitFor(() => existsSync(outputsFile), "outputs.json");
     expect(readJson(outputsFile).webUrl).toBeNull();
+    // A web app started by hand on LOCAL_WEB_PORT may still read the mailbox.
+    const origin = `http://localhost:${env.LOCAL_WEB_PORT}`;
+    const mailbox = await fetch(`${readJson(outputsFile).mailboxUrl}/a%40example.com`, {
+      headers: { origin },
+    });
+    expect(mailbox.headers.get("access-control-allow-origin")).toBe(origin);
     expect((await readdir(dataDir)).sort()).toEqual(["cognito", "dynamodb"]);
     expect(existsSync(join(clone, ".local", "data"))).toBe(false);
 
@@ -198,11 +206,34 @@ describe("on a fresh clone", () => {
     });
     const invoke = await fetch(
       `http://127.0.0.1:${env.LOCAL_LAMBDA_PORT}/2015-03-31/functions/Nope/invocations`,
-      { method: "POST", body: "{}" },
+      { method: "POST", headers: signedHeaders("lambda"), body: "{}" },
     );
     expect(await invoke.json()).toMatchObject({
       message: "Function not found: arn:aws:lambda:eu-west-2:000000000000:function:Nope",
     });
+    // The web app's pages may read the mailbox and call the pool, by either loopback name.
+    for (const host of ["localhost", "127.0.0.1"]) {
+      const origin = `http://${host}:${env.LOCAL_WEB_PORT}`;
+      const mailbox = await fetch(`${outputs.mailboxUrl}/a%40example.com`, { headers: { origin } });
+      expect(mailbox.headers.get("access-control-allow-origin")).toBe(origin);
+      const preflight = await fetch(outputs.cognitoEndpoint as string, {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "POST" },
+      });
+      expect(preflight.headers.get("access-control-allow-origin")).toBe(origin);
+    }
+    const foreign = await fetch(`${outputs.mailboxUrl}/a%40example.com`, {
+      headers: { origin: `http://localhost:${Number(env.LOCAL_WEB_PORT) + 1}` },
+    });
+    expect(foreign.status).toBe(403);
+    // The web app's dev server refuses a DNS-rebinding Host too.
+    const rebound = await new Promise<number>((resolve, reject) => {
+      httpGet(`${outputs.webUrl}/`, { headers: { host: "evil.example" } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      }).on("error", reject);
+    });
+    expect(rebound).toBe(403);
     const jwks = await fetch(
       `${outputs.cognitoEndpoint}/${outputs.userPoolId}/.well-known/jwks.json`,
     );

@@ -10,6 +10,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { signIn, signOut } from "aws-amplify/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TrustedOrigins } from "../src/local-safety";
 import { type MailMessage, startMailboxServer } from "../src/mailbox";
 import { configureAmplifyInNode } from "../testing/amplify-node";
 import {
@@ -110,7 +111,9 @@ describe("the pool's settings", () => {
 
 describe("the mailbox", () => {
   it("records every code, prints a line for each and serves them over HTTP, oldest first", async () => {
-    const server = await startMailboxServer(h.mailbox, { port: 0 });
+    const origins = new TrustedOrigins();
+    origins.add("http://localhost:5173/");
+    const server = await startMailboxServer(h.mailbox, { port: 0, origins });
     try {
       const email = uniqueEmail("mail+tag");
       await signUp(h, email);
@@ -131,7 +134,8 @@ describe("the mailbox", () => {
         headers: { Origin: "http://localhost:5173" },
       });
       expect(response.status).toBe(200);
-      expect(response.headers.get("access-control-allow-origin")).toBe("*");
+      expect(response.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
+      expect(response.headers.get("vary")).toBe("Origin");
       const messages = (await response.json()) as MailMessage[];
       expect(messages.map(({ to, kind }) => ({ to, kind }))).toEqual([
         { to: email, kind: "signup" },
@@ -155,6 +159,18 @@ describe("the mailbox", () => {
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get("access-control-allow-methods")).toContain("GET");
+
+      // Any other page gets nothing it could read: not the codes, not a CORS header.
+      for (const origin of ["https://evil.example", "http://localhost:5174", "null"]) {
+        const foreign = await fetch(`${server.url}/${encodeURIComponent(email)}`, {
+          headers: { Origin: origin },
+        });
+        expect(foreign.status, origin).toBe(403);
+        expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+        const refusal = (await foreign.json()) as { __type: string; message: string };
+        expect(refusal.__type).toBe("ForbiddenOriginException");
+        expect(JSON.stringify(refusal)).not.toContain(signupCode);
+      }
     } finally {
       await server.stop();
     }

@@ -26,6 +26,7 @@ import {
   startHarness,
   uniqueEmail,
 } from "./cognito-harness";
+import { signedHeaders } from "./signed";
 
 let h: Harness;
 
@@ -270,6 +271,7 @@ describe("the wire format", () => {
     fetch(h.pool.endpoint, {
       method: "POST",
       headers: {
+        ...signedHeaders("cognito-idp"),
         "content-type": "application/x-amz-json-1.1",
         "x-amz-target": `AWSCognitoIdentityProviderService.${target}`,
       },

@@ -93,7 +93,7 @@ describe("requests that never reach a function", () => {
     const { port } = new URL(gateway.url);
     const reply = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), "127.0.0.1", () => {
-        socket.end("GET http://[bad HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        socket.end("GET http://[bad HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
       });
       let text = "";
       socket.on("data", (chunk) => {

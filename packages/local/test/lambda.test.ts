@@ -4,6 +4,7 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LambdaService, startLambda } from "../src/lambda";
 import { repoRoot } from "../src/paths";
+import { signedHeaders } from "./signed";
 
 let lambda: LambdaService;
 let sourceDir: string;
@@ -54,6 +55,7 @@ afterAll(async () => {
 const invokeOverHttp = (name: string, event: unknown) =>
   fetch(`${lambda.endpoint}/2015-03-31/functions/${name}/invocations`, {
     method: "POST",
+    headers: signedHeaders("lambda"),
     body: JSON.stringify(event),
   });
 
@@ -108,6 +110,7 @@ describe("the local Lambda service", () => {
     for (const body of ["{oops", "not json at all", "\u0000\u0001"]) {
       const response = await fetch(`${lambda.endpoint}/2015-03-31/functions/Echo/invocations`, {
         method: "POST",
+        headers: signedHeaders("lambda"),
         body,
       });
       expect(response.status).toBe(400);
@@ -123,6 +126,7 @@ describe("the local Lambda service", () => {
   it("refuses a payload over 6 MB with 413 RequestTooLargeException", async () => {
     const response = await fetch(`${lambda.endpoint}/2015-03-31/functions/Echo/invocations`, {
       method: "POST",
+      headers: signedHeaders("lambda"),
       body: JSON.stringify({ blob: "x".repeat(6 * 1024 * 1024) }),
     });
     expect(response.status).toBe(413);
@@ -133,7 +137,7 @@ describe("the local Lambda service", () => {
     const invoke = (type: string) =>
       fetch(`${lambda.endpoint}/2015-03-31/functions/Echo/invocations`, {
         method: "POST",
-        headers: { "x-amz-invocation-type": type },
+        headers: { ...signedHeaders("lambda"), "x-amz-invocation-type": type },
         body: "{}",
       });
     expect((await invoke("Event")).status).toBe(202);
@@ -143,13 +147,58 @@ describe("the local Lambda service", () => {
     expect(unknown.headers.get("x-amzn-errortype")).toBe("InvalidParameterValueException");
   });
 
+  it("refuses an unsigned call with 403 MissingAuthenticationTokenException, as Lambda does", async () => {
+    for (const [method, path] of [
+      ["POST", "/2015-03-31/functions/Echo/invocations"],
+      ["GET", "/2015-03-31/functions/"],
+    ] as const) {
+      const response = await fetch(`${lambda.endpoint}${path}`, {
+        method,
+        ...(method === "POST" ? { body: "{}" } : {}),
+      });
+      expect(response.status).toBe(403);
+      expect(response.headers.get("x-amzn-errortype")).toBe("MissingAuthenticationTokenException");
+      expect(await response.json()).toEqual({
+        Type: "User",
+        message: "Missing Authentication Token",
+      });
+    }
+    const bearer = await fetch(`${lambda.endpoint}/2015-03-31/functions/Echo/invocations`, {
+      method: "POST",
+      headers: { authorization: "Bearer x.y.z" },
+      body: "{}",
+    });
+    expect(bearer.status).toBe(403);
+  });
+
+  it("answers a body nested 200,000 levels deep with 400 InvalidRequestContentException", async () => {
+    for (const body of [
+      "[".repeat(200_000) + "]".repeat(200_000),
+      `${'{"a":'.repeat(1001)}1${"}".repeat(1001)}`,
+    ]) {
+      const response = await fetch(`${lambda.endpoint}/2015-03-31/functions/Echo/invocations`, {
+        method: "POST",
+        headers: signedHeaders("lambda"),
+        body,
+      });
+      expect(response.status).toBe(400);
+      expect(response.headers.get("x-amzn-errortype")).toBe("InvalidRequestContentException");
+    }
+    let nested: unknown = 1;
+    for (let level = 0; level < 999; level++) nested = { a: nested };
+    expect((await invokeOverHttp("Echo", nested)).status).toBe(200);
+  });
+
   it("answers other paths and methods with 404 UnknownOperationException", async () => {
     for (const [method, path] of [
       ["GET", "/2015-03-31/functions/Echo/invocations"],
       ["POST", "/"],
       ["POST", "/2015-03-31/functions/%E0%A4%A/invocations"],
     ] as const) {
-      const response = await fetch(`${lambda.endpoint}${path}`, { method });
+      const response = await fetch(`${lambda.endpoint}${path}`, {
+        method,
+        headers: signedHeaders("lambda"),
+      });
       expect([400, 404]).toContain(response.status);
       expect(response.headers.get("x-amzn-errortype")).toMatch(/Exception$/);
     }

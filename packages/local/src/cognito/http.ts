@@ -1,14 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readBody } from "../net";
+import { MAX_JSON_DEPTH, nestsDeeperThan, readBody } from "../net";
 import { CognitoError } from "./errors";
 
 /** Far above any user-pool request; keeps a runaway body out of memory. */
 const MAX_REQUEST_BYTES = 1024 * 1024;
 
-/** Browsers call the pool directly (Amplify in the web app), from any origin, as on AWS. */
+/**
+ * Browsers call the pool directly (Amplify in the web app). Which pages may is decided in
+ * front of the pool (local-safety.ts sets Access-Control-Allow-Origin for the trusted ones).
+ */
 const CORS = {
-  "access-control-allow-origin": "*",
   "access-control-expose-headers": "x-amzn-requestid,x-amzn-errortype,x-amzn-errormessage,date",
 };
 
@@ -78,6 +80,12 @@ export async function readCall(
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
     throw new CognitoError("SerializationException", "The request body must be a JSON object.");
+  }
+  if (nestsDeeperThan(parsed, MAX_JSON_DEPTH)) {
+    throw new CognitoError(
+      "SerializationException",
+      `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`,
+    );
   }
   return { operation, body: parsed as Record<string, unknown> };
 }

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { join } from "node:path";
 import type { LocalClock } from "../clock";
 import { createLocalClock } from "../clock";
-import type { RequestGate } from "../iam";
+import { cognitoOperation, isSigned, type RequestGate } from "../iam";
+import { type PortAccess, protectServer, TrustedOrigins } from "../local-safety";
 import type { Mailbox } from "../mailbox";
 import { close, guarded, listen } from "../net";
 import type { UserPoolSpec } from "../spec";
@@ -45,6 +46,8 @@ export interface UserPoolsOptions {
   triggerFailures?: TriggerFailures;
   /** How long one trigger attempt may take; Cognito's fixed limit is 5 s. */
   triggerTimeoutMs?: number;
+  /** The pages that may call the pools (the local web app's); none by default. */
+  origins?: PortAccess["origins"];
 }
 
 export interface UserPools {
@@ -129,6 +132,17 @@ export async function startUserPools(options: UserPoolsOptions): Promise<UserPoo
     }
     try {
       const { operation, body } = await readCall(request);
+      // What AWS authorizes with IAM needs AWS credentials; any local ones do, but not none.
+      if (
+        cognitoOperation(`AWSCognitoIdentityProviderService.${operation}`) &&
+        !isSigned(request)
+      ) {
+        throw new CognitoError(
+          "MissingAuthenticationTokenException",
+          "Missing Authentication Token",
+          403,
+        );
+      }
       const run = OPERATIONS[operation];
       if (!run) {
         throw new CognitoError(
@@ -182,6 +196,7 @@ export async function startUserPools(options: UserPoolsOptions): Promise<UserPoo
       (error) => log(`cognito: request failed: ${String(error)}`),
     ),
   );
+  protectServer(server, { origins: options.origins ?? new TrustedOrigins() });
   let endpoint: string;
   try {
     await update(options.pools);

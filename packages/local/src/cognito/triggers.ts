@@ -83,10 +83,11 @@ export async function runTrigger(
       continue;
     }
     if (!result.ok) {
-      if (result.error.errorType === "ResourceNotFoundException") {
+      const { errorType } = result.error;
+      if (errorType === "ResourceNotFoundException" || errorType === "AccessDeniedException") {
         throw new CognitoError(
           "UnexpectedLambdaException",
-          `${trigger} invocation failed due to error ResourceNotFoundException.`,
+          `${trigger} invocation failed due to error ${errorType}.`,
         );
       }
       throw new CognitoError(

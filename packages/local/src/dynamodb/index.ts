@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AwsJsonError } from "../iam";
+import { type PortAccess, protectServer, TrustedOrigins } from "../local-safety";
 import { close, listen } from "../net";
 import type { TableSpec } from "../spec";
 import { callback, db } from "./dynalite";
@@ -29,6 +30,8 @@ export interface DynamoDBEmulatorOptions {
   now?: () => Date;
   /** Expired items are swept at start, then this often (hourly by default). */
   sweepIntervalMs?: number;
+  /** The pages that may call it (the local web app's); none by default. */
+  origins?: PortAccess["origins"];
 }
 
 export interface DynamoDBEmulator {
@@ -100,6 +103,7 @@ export async function startDynamoDB(options: DynamoDBEmulatorOptions): Promise<D
       log,
     }),
   );
+  protectServer(server, { origins: options.origins ?? new TrustedOrigins() });
   let port: number;
   try {
     port = await listen(server, options.port, host, "LOCAL_DYNAMODB_PORT");

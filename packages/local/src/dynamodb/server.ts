@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { crc32 } from "node:zlib";
-import { type AwsJsonError, sendAwsJsonError } from "../iam";
-import { BodyTooLargeError, guarded, readBody } from "../net";
+import { type AwsJsonError, isSigned, sendAwsJsonError } from "../iam";
+import { BodyTooLargeError, guarded, MAX_JSON_DEPTH, nestsDeeperThan, readBody } from "../net";
 import { isDynaliteError } from "./dynalite";
 
 /** DynamoDB's largest request. */
@@ -52,8 +52,8 @@ export function dynamodbFront(options: FrontOptions) {
       else request.destroy();
       return;
     }
+    // Only a trusted origin gets this far (local-safety.ts), with its allow-origin header set.
     if (request.headers.origin) {
-      response.setHeader("access-control-allow-origin", "*");
       if (request.method === "OPTIONS") {
         const headers = request.headers["access-control-request-headers"];
         const method = request.headers["access-control-request-method"];
@@ -84,6 +84,10 @@ export function dynamodbFront(options: FrontOptions) {
     } catch {
       return send(response, 400, coral("SerializationException"), replyType);
     }
+    if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+      const message = `The request nests deeper than ${MAX_JSON_DEPTH} levels.`;
+      return send(response, 400, coral("SerializationException", message), replyType);
+    }
     const target = request.headers["x-amz-target"];
     const operation = /^DynamoDB_20120810\.(\w+)$/.exec(
       typeof target === "string" ? target : "",
@@ -100,7 +104,7 @@ export function dynamodbFront(options: FrontOptions) {
         replyType,
       );
     }
-    if (!request.headers.authorization && !request.url?.includes("X-Amz-Algorithm")) {
+    if (!isSigned(request)) {
       return send(
         response,
         400,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { InvokeCaller, LambdaService } from "../lambda";
+import { protectServer } from "../local-safety";
 import { BodyTooLargeError, close, guarded, listen, readBody, requestUrl } from "../net";
 import type { HttpApiSpec } from "../spec";
 import { type JwksLookup, JwtAuthorizer } from "./authorizer";
@@ -145,6 +146,8 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const server = createServer(
     guarded(handle, (error) => options.log(`gateway: request failed: ${String(error)}`)),
   );
+  // Which pages may call the API is its own CORS configuration's decision, as on AWS.
+  protectServer(server, { origins: "any" });
   const port = await listen(server, options.port, host, "LOCAL_API_PORT");
   domainName = `${host}:${port}`;
   return {

@@ -1,16 +1,16 @@
 import { createServer } from "node:http";
 import { isDeepStrictEqual } from "node:util";
+import { accessKeyIdOf, type LocalIam } from "../iam";
+import { protectServer, TrustedOrigins } from "../local-safety";
 import { close, guarded, listen } from "../net";
 import { sendLambdaError, serveInvoke } from "./invoke-api";
+import { callerRefusal, type ServiceCaller, servicePermitted } from "./invoke-policy";
 import { FunctionRunner, type InvokeResult, type LocalFunction } from "./runner";
 
 export type { FunctionError, InvokeResult, LocalFunction } from "./runner";
 
 /** Who asks for an invocation: a service (the user pool, API Gateway) on behalf of a resource. */
-export interface InvokeCaller {
-  principal: string;
-  sourceArn: string;
-}
+export type InvokeCaller = ServiceCaller;
 
 export interface LambdaService {
   endpoint: string;
@@ -41,6 +41,8 @@ export async function startLambda(options: {
   accountId: string;
   /** Receives the service's notices and every line a function prints, prefixed with its name. */
   log?: (line: string) => void;
+  /** Decides what signed callers of the Invoke API may invoke; without it, any signed caller. */
+  iam?: LocalIam;
 }): Promise<LambdaService> {
   const host = options.host ?? "127.0.0.1";
   const log = options.log ?? (() => {});
@@ -68,7 +70,11 @@ export async function startLambda(options: {
     await Promise.all(retired.map((runner) => runner.stop()));
   };
 
-  const invoke = async (name: string, event: unknown): Promise<InvokeResult> => {
+  const invoke = async (
+    name: string,
+    event: unknown,
+    caller?: InvokeCaller,
+  ): Promise<InvokeResult> => {
     const runner = runners.get(name);
     if (!runner) {
       return {
@@ -76,6 +82,19 @@ export async function startLambda(options: {
         error: {
           errorType: "ResourceNotFoundException",
           errorMessage: `Function not found: ${arnOf(name)}`,
+        },
+      };
+    }
+    const permissions = runner.definition.invokePermissions;
+    if (caller && permissions && !servicePermitted(permissions, caller)) {
+      log(
+        `lambda: ${caller.principal} may not invoke ${runner.definition.label} for ${caller.sourceArn}`,
+      );
+      return {
+        ok: false,
+        error: {
+          errorType: "AccessDeniedException",
+          errorMessage: `The function's resource-based policy does not allow ${caller.principal} to invoke it for ${caller.sourceArn}`,
         },
       };
     }
@@ -98,14 +117,25 @@ export async function startLambda(options: {
               Version: "$LATEST" as const,
             })),
           has: (name) => runners.has(name),
-          invoke,
+          invoke: (name, event) => invoke(name, event),
           arnOf,
+          refusal: (request, name) =>
+            options.iam
+              ? callerRefusal(
+                  options.iam,
+                  accessKeyIdOf(request),
+                  arnOf(name),
+                  runners.get(name)?.definition.invokePermissions ?? [],
+                )
+              : null,
           log,
         }),
       (error) => log(`lambda: request failed: ${String(error)}`),
       (response) => sendLambdaError(response, 500, "ServiceException", "Service", "Internal error"),
     ),
   );
+  // No web page has a reason to invoke a function directly.
+  protectServer(server, { origins: new TrustedOrigins() });
   const port = await listen(server, options.port, host, "LOCAL_LAMBDA_PORT");
 
   return {

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { BodyTooLargeError, readBody, requestUrl } from "../net";
+import { isSigned } from "../iam";
+import { BodyTooLargeError, MAX_JSON_DEPTH, nestsDeeperThan, readBody, requestUrl } from "../net";
 import type { InvokeResult } from "./runner";
 
 /** A function as ListFunctions and GetFunctionConfiguration describe it. */
@@ -22,7 +23,9 @@ const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
  * ResourceNotFoundException, a body that is not JSON a 400
  * InvalidRequestContentException, a payload over 6 MB a 413
  * RequestTooLargeException. A function error is a 200 with
- * `X-Amz-Function-Error: Unhandled`, as on AWS.
+ * `X-Amz-Function-Error: Unhandled`, as on AWS. Every call must be SigV4-signed
+ * (403 MissingAuthenticationTokenException otherwise), and the signer allowed to
+ * invoke the function (403 AccessDeniedException, see invoke-policy.ts).
  */
 export async function serveInvoke(
   request: IncomingMessage,
@@ -33,6 +36,8 @@ export async function serveInvoke(
     has: (name: string) => boolean;
     invoke: (name: string, event: unknown) => Promise<InvokeResult>;
     arnOf: (name: string) => string;
+    /** Null when the signed caller may invoke the function, else why not. */
+    refusal: (request: IncomingMessage, name: string) => string | null;
     log: (line: string) => void;
   },
 ) {
@@ -45,6 +50,16 @@ export async function serveInvoke(
       "InvalidRequestContentException",
       "User",
       "The request target is not a valid URL.",
+    );
+  }
+  if (!isSigned(request)) {
+    request.resume();
+    return sendLambdaError(
+      response,
+      403,
+      "MissingAuthenticationTokenException",
+      "User",
+      "Missing Authentication Token",
     );
   }
   if (request.method === "GET" && /^\/2015-03-31\/functions\/?$/.test(url.pathname)) {
@@ -82,6 +97,11 @@ export async function serveInvoke(
       "User",
       `Function not found: ${arn}`,
     );
+  }
+  const refusal = service.refusal(request, name);
+  if (refusal) {
+    request.resume();
+    return sendLambdaError(response, 403, "AccessDeniedException", "User", refusal);
   }
   const invocationType = headerValue(request, "x-amz-invocation-type") ?? "RequestResponse";
   if (!["RequestResponse", "Event", "DryRun"].includes(invocationType)) {
@@ -122,6 +142,15 @@ export async function serveInvoke(
         "InvalidRequestContentException",
         "User",
         `Could not parse request body into json: ${(error as Error).message}`,
+      );
+    }
+    if (nestsDeeperThan(event, MAX_JSON_DEPTH)) {
+      return sendLambdaError(
+        response,
+        400,
+        "InvalidRequestContentException",
+        "User",
+        `Could not parse request body into json: it nests deeper than ${MAX_JSON_DEPTH} levels`,
       );
     }
   }

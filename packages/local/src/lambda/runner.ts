@@ -7,6 +7,7 @@ import {
   type NodeBuildProperties,
   resolveHandler,
 } from "@userprofile/sst-offline/function-build";
+import type { InvokePermission } from "../spec";
 
 /** A function as the local Lambda service runs it. */
 export interface LocalFunction {
@@ -22,6 +23,8 @@ export interface LocalFunction {
   arn: string;
   /** How the function's log lines are prefixed: its name in sst.config.ts. */
   label: string;
+  /** Its resource-based policy; when absent, services' in-process calls are not checked. */
+  invokePermissions?: InvokePermission[];
 }
 
 export interface FunctionError {

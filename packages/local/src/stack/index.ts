@@ -12,6 +12,7 @@ import type { LocalConfig } from "../config";
 import { startControlServer } from "../control";
 import { cognitoGate, LocalIam } from "../iam";
 import { startLambda } from "../lambda/index";
+import { TrustedOrigins } from "../local-safety";
 import { Mailbox, startMailboxServer } from "../mailbox";
 import {
   type LocalOutputs,
@@ -90,7 +91,13 @@ export async function startLocalStack(
     // key (tests, tools) keeps full access.
     const iam = new LocalIam(app.accountId);
 
-    const tables = await startTables(config, app, iam, clock, log);
+    // The local web app's pages, once its dev server runs: the only ones that may call the
+    // pool, DynamoDB and the mailbox from a browser.
+    const origins = new TrustedOrigins();
+    // LOCAL_WEB_PORT's origin even when the stack doesn't run the site (LOCAL_WEB=false, a
+    // dev server started by hand); with port 0 only the started server's URL is known.
+    if (config.ports.web > 0) origins.add(`http://localhost:${config.ports.web}`);
+    const tables = await startTables(config, app, iam, clock, origins, log);
     stops.push(tables.stop);
     const lambda = await startLambda({
       port: config.ports.lambda,
@@ -100,6 +107,7 @@ export async function startLocalStack(
       region: app.region,
       accountId: app.accountId,
       log,
+      iam,
     });
     stops.push(lambda.stop);
 
@@ -119,6 +127,7 @@ export async function startLocalStack(
           clock,
           triggerFailures,
           gate: cognitoGate(iam, app.region, log),
+          origins,
         })
       : undefined;
     if (cognito) stops.push(cognito.stop);
@@ -140,7 +149,11 @@ export async function startLocalStack(
     stops.push(apis.stop);
     for (const [deployed, local] of apis.urls) replacements.set(deployed, local);
 
-    const mailboxServer = await startMailboxServer(mailbox, { port: config.ports.mailbox, host });
+    const mailboxServer = await startMailboxServer(mailbox, {
+      port: config.ports.mailbox,
+      host,
+      origins,
+    });
     stops.push(mailboxServer.stop);
     const control = await startControlServer({
       port: config.ports.control,
@@ -174,6 +187,7 @@ export async function startLocalStack(
         );
         if (!started) continue;
         stops.push(started.stop);
+        origins.add(started.url);
         if (site.url) replacements.set(site.url, started.url);
         url ??= started.url;
       }

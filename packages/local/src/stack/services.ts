@@ -6,6 +6,7 @@ import type { LocalConfig } from "../config";
 import { startDynamoDB, tableChangeLines } from "../dynamodb/index";
 import { dynamodbAuthorizer, type LocalIam } from "../iam";
 import type { LambdaService, LocalFunction } from "../lambda/index";
+import type { TrustedOrigins } from "../local-safety";
 import type { LocalApp, SiteSpec, TableSpec } from "../spec";
 import { startWebDevServer } from "../web";
 
@@ -21,9 +22,11 @@ export async function startTables(
   app: LocalApp,
   iam: LocalIam,
   clock: LocalClock,
+  origins: TrustedOrigins,
   log: Log,
 ) {
   const dynamodb = await startDynamoDB({
+    origins,
     port: config.ports.dynamodb,
     host: config.host,
     dataDir: join(config.dataDir, "dynamodb"),
@@ -73,6 +76,7 @@ export function localFunctions(
       memoryMB: fn.memoryMB,
       arn: fn.arn,
       label: fn.origin.name,
+      invokePermissions: fn.invokePermissions,
       // A function's own variables may point an endpoint elsewhere (as on Lambda); its
       // region and credentials are Lambda's reserved variables and always the stack's.
       environment: {
