@@ -5,8 +5,7 @@ import { postConfirmationFunction } from "@userprofile/functions/definitions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessKeyIdFor } from "../src/iam";
 import { isLoopbackHost } from "../src/local-safety";
-import { configureAmplifyInNode, srpSignIn } from "../testing/amplify-node";
-import { api, errorName, PASSWORD, rawItem, signUp, uniqueEmail } from "./flows";
+import { PASSWORD, rawItem, signUp, uniqueEmail } from "./flows";
 import { signedHeaders } from "./signed";
 import { functionWithHandler, startLocalTarget, type Target } from "./target";
 
@@ -313,39 +312,5 @@ describe("a body nested 200,000 levels deep", () => {
     expect(reply.status).toBe(400);
     expect(((await reply.json()) as { __type: string }).__type).toMatch(/SerializationException$/);
     expect(await rawItem(target, "x")).toBeUndefined();
-  });
-});
-
-describe("the functions' resource policies, for the services that invoke them", () => {
-  it("a function whose policy names neither Cognito nor API Gateway is not invoked by them", async () => {
-    const getMe = apiRoutes.find((route) => route.method === "GET")?.handler as string;
-    const stripped = await startLocalTarget({
-      transform: (app) => {
-        functionWithHandler(app, postConfirmationFunction.handler).invokePermissions = [];
-        functionWithHandler(app, getMe).invokePermissions = [];
-      },
-    });
-    try {
-      const email = uniqueEmail("no-permission");
-      const sub = await signUp(stripped, email);
-      const { AdminConfirmSignUpCommand } = await import(
-        "@aws-sdk/client-cognito-identity-provider"
-      );
-      expect(
-        await errorName(
-          stripped.cognito.send(
-            new AdminConfirmSignUpCommand({ UserPoolId: stripped.userPoolId, Username: email }),
-          ),
-        ),
-      ).toBe("UnexpectedLambdaException");
-      expect(await rawItem(stripped, sub)).toBeUndefined();
-      // The confirmation stands, as on AWS; API Gateway, refused too, answers 500.
-      configureAmplifyInNode(stripped);
-      const { idToken } = await srpSignIn(email, PASSWORD);
-      const me = await api(stripped, "GET", "/me", { token: idToken });
-      expect(me).toMatchObject({ status: 500, body: { message: "Internal Server Error" } });
-    } finally {
-      await stripped.stop();
-    }
   });
 });
