@@ -1,5 +1,7 @@
 import {
+  AdminGetUserCommand,
   AssociateSoftwareTokenCommand,
+  GetUserAuthFactorsCommand,
   GetUserCommand,
   InitiateAuthCommand,
   SetUserMFAPreferenceCommand,
@@ -104,6 +106,22 @@ describe("TOTP MFA (an authenticator app)", () => {
     const { email } = await userWithTotp("totp-srp");
     const started = await userAuth(h, email);
     expect(started.AvailableChallenges).toEqual(["PASSWORD", "PASSWORD_SRP"]);
+  });
+
+  it("shows in AdminGetUser and GetUserAuthFactors", async () => {
+    const { email, AccessToken } = await userWithTotp("totp-factors");
+    expect(
+      await h.client.send(
+        new AdminGetUserCommand({ UserPoolId: h.pool.userPoolId, Username: email }),
+      ),
+    ).toMatchObject({
+      UserMFASettingList: ["SOFTWARE_TOKEN_MFA"],
+      PreferredMfaSetting: "SOFTWARE_TOKEN_MFA",
+    });
+    expect(await h.client.send(new GetUserAuthFactorsCommand({ AccessToken }))).toMatchObject({
+      ConfiguredUserAuthFactors: ["PASSWORD", "EMAIL_OTP"],
+      UserMFASettingList: ["SOFTWARE_TOKEN_MFA"],
+    });
   });
 
   it("accepts the previous step's code, not older ones, and a code only once", async () => {

@@ -129,6 +129,20 @@ export const mfaOperations = {
     });
   },
 
+  /** The factors this user has set up, for sign-in (USER_AUTH) and as MFA. */
+  async GetUserAuthFactors(services: Services, req: Request) {
+    const { pool, user } = await verifyAccessToken(services, req.AccessToken);
+    const policy = pool.spec.allowedFirstAuthFactors ?? ["PASSWORD"];
+    const configured = [
+      ...(user.password && policy.includes("PASSWORD") ? ["PASSWORD"] : []),
+      ...(policy.includes("EMAIL_OTP") && user.attributes.email_verified === "true"
+        ? ["EMAIL_OTP"]
+        : []),
+      ...(policy.includes("WEB_AUTHN") && user.passkeys?.length ? ["WEB_AUTHN"] : []),
+    ];
+    return { Username: user.username, ConfiguredUserAuthFactors: configured, ...mfaSettings(user) };
+  },
+
   async AdminSetUserMFAPreference(services: Services, req: Request) {
     const pool = services.pools.pool(req.UserPoolId);
     const name = requiredString(req, "Username", "username");
