@@ -1,4 +1,7 @@
 import {
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+  StartWebAuthnRegistrationCommand,
   UpdateUserAttributesCommand,
   VerifyUserAttributeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -53,5 +56,47 @@ describe("the profile's email follows the newly verified one (POST /me/email-syn
 
   it("needs a valid token", async () => {
     expect((await api(target, "POST", "/me/email-sync")).status).toBe(401);
+  });
+});
+
+describe("the local stack's pool follows infra/auth.ts", () => {
+  it("offers passwords, email codes through the mailbox, and passkeys on localhost", async () => {
+    const email = uniqueEmail("stack-sign-in");
+    await signUpAndConfirm(target, email);
+    const started = await target.cognito.send(
+      new InitiateAuthCommand({
+        ClientId: target.userPoolClientId,
+        AuthFlow: "USER_AUTH",
+        AuthParameters: { USERNAME: email },
+      }),
+    );
+    expect(started.AvailableChallenges).toEqual(["PASSWORD", "PASSWORD_SRP", "EMAIL_OTP"]);
+    const chosen = await target.cognito.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: target.userPoolClientId,
+        ChallengeName: "SELECT_CHALLENGE",
+        Session: started.Session,
+        ChallengeResponses: { USERNAME: email, ANSWER: "EMAIL_OTP" },
+      }),
+    );
+    const signedIn = await target.cognito.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: target.userPoolClientId,
+        ChallengeName: "EMAIL_OTP",
+        Session: chosen.Session,
+        ChallengeResponses: {
+          USERNAME: email,
+          EMAIL_OTP_CODE: await latestCode(target, email, "sign-in" as never),
+        },
+      }),
+    );
+    const AccessToken = signedIn.AuthenticationResult?.AccessToken as string;
+    const registration = await target.cognito.send(
+      new StartWebAuthnRegistrationCommand({ AccessToken }),
+    );
+    expect(registration.CredentialCreationOptions).toMatchObject({
+      rp: { id: "localhost" },
+      authenticatorSelection: { userVerification: "required" },
+    });
   });
 });
