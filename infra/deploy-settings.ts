@@ -13,8 +13,9 @@ import {
   type CognitoPlan,
   type FirstAuthFactor,
   parseCognitoPlan,
+  parseSignInMethods,
   passwordlessFactors,
-  signInMethodFactors,
+  planFor,
 } from "@userprofile/core/user-pool";
 
 export const settingVariables = {
@@ -65,15 +66,12 @@ export function readDeploySettings(env: Env, stage: string): DeploySettings {
     value(settingVariables.sesFromAddress),
     value(settingVariables.sesIdentityArn),
   );
-  const firstAuthFactors = signInFactors(value(settingVariables.signInMethods)).filter(
+  const firstAuthFactors = parseSignInMethods(value(settingVariables.signInMethods)).filter(
     (factor) => factor !== "EMAIL_OTP" || email !== undefined || stage === localStage,
   );
   const passwordless = firstAuthFactors.some((factor) => passwordlessFactors.includes(factor));
   const settings: DeploySettings = {
-    cognitoPlan: parseCognitoPlan(
-      value(settingVariables.cognitoPlan),
-      passwordless ? "ESSENTIALS" : "LITE",
-    ),
+    cognitoPlan: parseCognitoPlan(value(settingVariables.cognitoPlan), planFor(firstAuthFactors)),
     firstAuthFactors,
     threatProtection: threatProtection(value(settingVariables.threatProtection)),
   };
@@ -98,27 +96,6 @@ export function readDeploySettings(env: Env, stage: string): DeploySettings {
   const table = value(settingVariables.usersTableName);
   if (table) settings.usersTableName = usersTableName(table, stage);
   return settings;
-}
-
-/** `password,email-code,passkey` (the default): the password is always one of them. */
-function signInFactors(raw: string | undefined): FirstAuthFactor[] {
-  if (!raw) return Object.values(signInMethodFactors);
-  const names = raw.split(",").map((name) => name.trim().toLowerCase());
-  const factors = names.map((name) => {
-    const factor = signInMethodFactors[name];
-    if (!factor) {
-      throw new Error(
-        `${settingVariables.signInMethods}=${raw} names "${name}": use ${Object.keys(signInMethodFactors).join(", ")}.`,
-      );
-    }
-    return factor;
-  });
-  if (!factors.includes("PASSWORD")) {
-    throw new Error(
-      `${settingVariables.signInMethods}=${raw} must include password (account recovery and the pool's policy rely on it).`,
-    );
-  }
-  return Object.values(signInMethodFactors).filter((factor) => factors.includes(factor));
 }
 
 function threatProtection(raw: string | undefined): ThreatProtectionMode {

@@ -102,3 +102,29 @@ export const signInMethodFactors: Record<string, FirstAuthFactor> = {
 
 /** Email codes and passkeys are Essentials features; a password-only pool stays on Lite. */
 export const passwordlessFactors: readonly FirstAuthFactor[] = ["EMAIL_OTP", "WEB_AUTHN"];
+
+/** `password,email-code,passkey` (the default): the password is always one of them. */
+export function parseSignInMethods(raw: string | undefined): FirstAuthFactor[] {
+  if (!raw) return Object.values(signInMethodFactors);
+  const names = raw.split(",").map((name) => name.trim().toLowerCase());
+  const factors = names.map((name) => {
+    const factor = signInMethodFactors[name];
+    if (!factor) {
+      throw new Error(
+        `SIGN_IN_METHODS=${raw} names "${name}": use ${Object.keys(signInMethodFactors).join(", ")}.`,
+      );
+    }
+    return factor;
+  });
+  if (!factors.includes("PASSWORD")) {
+    throw new Error(
+      `SIGN_IN_METHODS=${raw} must include password (account recovery and the pool's policy rely on it).`,
+    );
+  }
+  return Object.values(signInMethodFactors).filter((factor) => factors.includes(factor));
+}
+
+/** The plan a pool with these first factors needs: Essentials for any passwordless one. */
+export function planFor(factors: readonly FirstAuthFactor[]): CognitoPlan {
+  return factors.some((factor) => passwordlessFactors.includes(factor)) ? "ESSENTIALS" : "LITE";
+}
