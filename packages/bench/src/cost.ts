@@ -1,4 +1,10 @@
-import { type CognitoPlan, cognitoPlans, parseCognitoPlan } from "@userprofile/core/user-pool";
+import {
+  type CognitoPlan,
+  cognitoPlans,
+  parseCognitoPlan,
+  parseSignInMethods,
+  planFor,
+} from "@userprofile/core/user-pool";
 import { apiFunctionDefaults, postConfirmationFunction } from "@userprofile/functions/definitions";
 
 /**
@@ -61,8 +67,11 @@ const billedSeconds = (ms: number) => Math.ceil(ms) / 1000;
  */
 export function costs(
   inputs: CostInputs,
-  /** The plan deploy would choose (infra/deploy-settings.ts), with the same variable. */
-  cognitoPlan: CognitoPlan = parseCognitoPlan(process.env.COGNITO_PLAN),
+  /** The plan deploy would choose (infra/deploy-settings.ts), from the same variables. */
+  cognitoPlan: CognitoPlan = parseCognitoPlan(
+    process.env.COGNITO_PLAN,
+    planFor(parseSignInMethods(process.env.SIGN_IN_METHODS)),
+  ),
 ) {
   const triggerGb = postConfirmationFunction.memoryMB / 1024;
   const apiGb = apiFunctionDefaults.memoryMB / 1024;

@@ -40,16 +40,24 @@ describe("the cost table", () => {
     expect(million(lite)?.backend).toBe(million(essentials)?.backend);
   });
 
-  it("prices the plan deploy would use: Lite unless COGNITO_PLAN says otherwise", () => {
-    const saved = process.env.COGNITO_PLAN;
+  it("prices the plan deploy would use: Essentials for passkeys, Lite for passwords only, or COGNITO_PLAN", () => {
+    const saved = { plan: process.env.COGNITO_PLAN, methods: process.env.SIGN_IN_METHODS };
     try {
       delete process.env.COGNITO_PLAN;
-      expect(costs(inputs).cognitoPlan).toBe("LITE");
-      process.env.COGNITO_PLAN = "essentials";
+      delete process.env.SIGN_IN_METHODS;
       expect(costs(inputs).cognitoPlan).toBe("ESSENTIALS");
+      process.env.SIGN_IN_METHODS = "password";
+      expect(costs(inputs).cognitoPlan).toBe("LITE");
+      process.env.COGNITO_PLAN = "plus";
+      expect(costs(inputs).cognitoPlan).toBe("PLUS");
     } finally {
-      if (saved === undefined) delete process.env.COGNITO_PLAN;
-      else process.env.COGNITO_PLAN = saved;
+      for (const [name, value] of [
+        ["COGNITO_PLAN", saved.plan],
+        ["SIGN_IN_METHODS", saved.methods],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
     }
   });
 });

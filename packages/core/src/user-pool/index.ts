@@ -68,17 +68,63 @@ export function passwordRules(
 /** Cognito's feature plans; a pool's plan decides which sign-in features it may use. */
 export const cognitoPlans = ["LITE", "ESSENTIALS", "PLUS"] as const;
 export type CognitoPlan = (typeof cognitoPlans)[number];
-/** Everything this app uses (email sign-in, SRP, a post-confirmation trigger) is in Lite. */
+/** A password-only pool (SRP, TOTP MFA, a post-confirmation trigger) needs nothing beyond Lite. */
 export const defaultCognitoPlan: CognitoPlan = "LITE";
 
-/** `COGNITO_PLAN` as a deploy reads it (the bench prices the same plan). */
-export function parseCognitoPlan(raw: string | undefined): CognitoPlan {
+/**
+ * `COGNITO_PLAN` as a deploy reads it (the bench prices the same plan); unset, the plan the
+ * sign-in methods need (`fallback`).
+ */
+export function parseCognitoPlan(
+  raw: string | undefined,
+  fallback: CognitoPlan = defaultCognitoPlan,
+): CognitoPlan {
   const plan = raw?.trim().toUpperCase();
-  if (!plan) return defaultCognitoPlan;
+  if (!plan) return fallback;
   if (!(cognitoPlans as readonly string[]).includes(plan)) {
     throw new Error(
       `COGNITO_PLAN=${raw?.trim()} is not a Cognito feature plan: use lite, essentials or plus.`,
     );
   }
   return plan as CognitoPlan;
+}
+
+/** The first factors of choice-based sign-in (USER_AUTH) this app offers. */
+export const firstAuthFactors = ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"] as const;
+export type FirstAuthFactor = (typeof firstAuthFactors)[number];
+
+/** The names `SIGN_IN_METHODS` takes, and the factor each one is. */
+export const signInMethodFactors: Record<string, FirstAuthFactor> = {
+  password: "PASSWORD",
+  "email-code": "EMAIL_OTP",
+  passkey: "WEB_AUTHN",
+};
+
+/** Email codes and passkeys are Essentials features; a password-only pool stays on Lite. */
+export const passwordlessFactors: readonly FirstAuthFactor[] = ["EMAIL_OTP", "WEB_AUTHN"];
+
+/** `password,email-code,passkey` (the default): the password is always one of them. */
+export function parseSignInMethods(raw: string | undefined): FirstAuthFactor[] {
+  if (!raw) return Object.values(signInMethodFactors);
+  const names = raw.split(",").map((name) => name.trim().toLowerCase());
+  const factors = names.map((name) => {
+    const factor = signInMethodFactors[name];
+    if (!factor) {
+      throw new Error(
+        `SIGN_IN_METHODS=${raw} names "${name}": use ${Object.keys(signInMethodFactors).join(", ")}.`,
+      );
+    }
+    return factor;
+  });
+  if (!factors.includes("PASSWORD")) {
+    throw new Error(
+      `SIGN_IN_METHODS=${raw} must include password (account recovery and the pool's policy rely on it).`,
+    );
+  }
+  return Object.values(signInMethodFactors).filter((factor) => factors.includes(factor));
+}
+
+/** The plan a pool with these first factors needs: Essentials for any passwordless one. */
+export function planFor(factors: readonly FirstAuthFactor[]): CognitoPlan {
+  return factors.some((factor) => passwordlessFactors.includes(factor)) ? "ESSENTIALS" : "LITE";
 }

@@ -11,6 +11,7 @@ import { preSignUp } from "../pre-sign-up";
 import { revokeAllOf } from "../tokens";
 import { apiDate, attributeList, type StoredUser, userType } from "../user";
 import { applyAttributeChanges } from "./attribute-changes";
+import { mfaSettings } from "./mfa";
 import { codeDestination, existsError, newIdentity, sendCode, serialUser } from "./shared";
 
 /** The pool and user an admin call names; UserNotFoundException for an unknown one. */
@@ -114,6 +115,7 @@ export const adminOperations = {
       UserLastModifiedDate: apiDate(user.modifiedAt),
       Enabled: user.enabled,
       UserStatus: user.status,
+      ...mfaSettings(user),
     };
   },
 

@@ -9,6 +9,7 @@ import { passwordMatches, storedPassword } from "../passwords";
 import { revokeAllOf, revokeToken, verifyAccessToken } from "../tokens";
 import { attributeList } from "../user";
 import { applyAttributeChanges } from "./attribute-changes";
+import { mfaSettings } from "./mfa";
 import { existsError, sendCode, serialUser } from "./shared";
 
 const verifiable = (name: unknown): "email" | "phone_number" => {
@@ -25,7 +26,11 @@ export const selfServiceOperations = {
     const readable = new Set(
       Object.keys(user.attributes).filter((name) => clientMayRead(client, name)),
     );
-    return { Username: user.username, UserAttributes: attributeList(user.attributes, readable) };
+    return {
+      Username: user.username,
+      UserAttributes: attributeList(user.attributes, readable),
+      ...mfaSettings(user),
+    };
   },
 
   async UpdateUserAttributes(services: Services, req: Request) {
@@ -52,7 +57,8 @@ export const selfServiceOperations = {
   async GetUserAttributeVerificationCode(services: Services, req: Request) {
     const { pool, user } = await verifyAccessToken(services, req.AccessToken);
     const attribute = verifiable(requiredString(req, "AttributeName", "attributeName"));
-    const value = user.attributes[attribute];
+    // A change waiting for verification gets its code at the new address.
+    const value = user.pendingAttributes?.[attribute] ?? user.attributes[attribute];
     if (!value) throw invalidParameter(`User has no attribute ${attribute}`);
     return serialUser(pool, user.username, async () => {
       const current = (await pool.getUser(user.username)) ?? user;
@@ -80,9 +86,16 @@ export const selfServiceOperations = {
         if (check.user) await pool.save(current, check.user);
         throw check.error;
       }
+      const { [attribute]: waiting, ...stillPending } = current.pendingAttributes ?? {};
+      const { pendingAttributes: _, ...verifiedUser } = check.user;
       const verified = {
-        ...check.user,
-        attributes: { ...current.attributes, [`${attribute}_verified`]: "true" },
+        ...verifiedUser,
+        attributes: {
+          ...current.attributes,
+          ...(waiting ? { [attribute]: waiting } : {}),
+          [`${attribute}_verified`]: "true",
+        },
+        ...(Object.keys(stillPending).length ? { pendingAttributes: stillPending } : {}),
         modifiedAt: nowMs(services),
       };
       try {
