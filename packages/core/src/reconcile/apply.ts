@@ -1,7 +1,7 @@
 import { runTasks } from "../concurrency/index";
 import { PoolUsers } from "../pool-users/index";
 import { Profile } from "../profile/index";
-import type { Reconcile } from "./index";
+import type * as Reconcile from "./types";
 
 export interface Outcome {
   /** Profiles written for confirmed users who had none. */

@@ -1,4 +1,3 @@
-import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { PoolUsers } from "../pool-users/index";
 import { Profile } from "../profile/index";
 import { UsersTable } from "../users-table/index";
@@ -7,6 +6,7 @@ import {
   type Outcome as ApplyOutcome,
   apply as applyFindings,
 } from "./apply";
+import type * as ReconcileTypes from "./types";
 
 /**
  * Compares the user pool with the Users table and heals the differences:
@@ -17,11 +17,11 @@ import {
  * callers must never print the emails or names they hold.
  */
 export namespace Reconcile {
-  export interface Deps {
-    profiles: Profile.Store;
-    cognito: CognitoIdentityProviderClient;
-    userPoolId: string;
-  }
+  export type Deps = ReconcileTypes.Deps;
+  export type Drift = ReconcileTypes.Drift;
+  export type Findings = ReconcileTypes.Findings;
+  export type Progress = ReconcileTypes.Progress;
+  export type RunOptions = ReconcileTypes.RunOptions;
 
   /** An item of the Users table as reconciling sees it. */
   type Row =
@@ -47,27 +47,6 @@ export namespace Reconcile {
     return state.status === "active" && typeof email === "string"
       ? { kind: "profile", userId, email }
       : { kind: "other", userId };
-  }
-
-  export interface Drift {
-    userId: string;
-    /** The email the profile holds. */
-    from: string;
-    /** The user's verified email in the pool. */
-    to: string;
-  }
-
-  export interface Findings {
-    usersScanned: number;
-    profilesScanned: number;
-    /** Confirmed users (any status but UNCONFIRMED) without a profile. */
-    missing: PoolUsers.User[];
-    /** Profiles whose user was not in the pool's listing. */
-    orphans: { userId: string; email: string }[];
-    /** Profiles whose email differs from the user's verified email. */
-    drift: Drift[];
-    /** Users who never confirmed: reported, not healed (the trigger runs when they confirm). */
-    unconfirmed: string[];
   }
 
   /**
@@ -134,16 +113,6 @@ export namespace Reconcile {
       }
       return this.findings;
     }
-  }
-
-  export type Progress =
-    | { phase: "profiles"; done: number }
-    | { phase: "users"; done: number }
-    | { phase: "apply"; done: number; total: number };
-
-  export interface RunOptions {
-    signal?: AbortSignal;
-    onProgress?: (progress: Progress) => void;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { notAuthorized } from "./errors";
-import type { StoredUser } from "./user";
+import type { SignInFailures, StoredUser } from "./user";
 
 /**
  * Cognito's documented lockout after failed password sign-ins: after the 5th
@@ -12,13 +12,6 @@ import type { StoredUser } from "./user";
 const FREE_FAILURES = 5;
 const MAX_LOCKOUT_MS = 15 * 60_000;
 const QUIET_RESET_MS = 15 * 60_000;
-
-export interface SignInFailures {
-  count: number;
-  /** Milliseconds since the epoch, by the local clock. */
-  lockedUntil: number;
-  lastAttemptAt: number;
-}
 
 function current(user: StoredUser, now: number): SignInFailures | undefined {
   const failures = user.signInFailures;

@@ -1,5 +1,4 @@
 import type { UserCodes } from "./codes";
-import type { SignInFailures } from "./lockout";
 
 export type UserStatus =
   | "UNCONFIRMED"
@@ -40,6 +39,14 @@ export interface StoredUser extends UserCodes {
   passkeyRegistration?: { challenge: string; startedAt: number };
   /** An attribute change waiting for its code (AttributesRequireVerificationBeforeUpdate). */
   pendingAttributes?: Record<string, string>;
+}
+
+/** Failed password sign-ins, for Cognito's lockout (lockout.ts). */
+export interface SignInFailures {
+  count: number;
+  /** Milliseconds since the epoch, by the local clock. */
+  lockedUntil: number;
+  lastAttemptAt: number;
 }
 
 export interface StoredSoftwareToken {

@@ -4,8 +4,11 @@ import { passwordAttempt } from "../lockout";
 import type { TokenSource } from "../pre-token-generation";
 import { issueTokens } from "../tokens";
 import type { StoredUser } from "../user";
-import { newPasswordChallenge } from "./new-password";
-import { needsSoftwareTokenMfa, softwareTokenChallenge } from "./software-token";
+import {
+  needsSoftwareTokenMfa,
+  newPasswordChallenge,
+  softwareTokenChallenge,
+} from "./pending-challenges";
 import type { AuthCall, AuthResult } from "./types";
 
 /** Applies Cognito's lockout after failed passwords (lockout.ts); throws on a wrong password. */

@@ -4,34 +4,15 @@ import { assertPasswordAllowed } from "../password-policy";
 import { storedPassword } from "../passwords";
 import type { StoredUser } from "../user";
 import { completeSignIn } from "./complete";
-import { ChallengeSessions } from "./sessions";
-import type { AuthCall, AuthChallenge, AuthResult } from "./types";
-
-const pending = new ChallengeSessions<{ username: string }>();
-
-/** NEW_PASSWORD_REQUIRED: a user created by an administrator signs in with its temporary password. */
-export function newPasswordChallenge(call: AuthCall, user: StoredUser): AuthResult {
-  const { sub: _sub, ...attributes } = user.attributes;
-  const session = pending.open(call.services, call.pool.id, call.client, {
-    username: user.username,
-  });
-  return {
-    ChallengeName: "NEW_PASSWORD_REQUIRED",
-    ChallengeParameters: {
-      USER_ID_FOR_SRP: user.username,
-      requiredAttributes: "[]",
-      userAttributes: JSON.stringify(attributes),
-    },
-    Session: session,
-  };
-}
+import { newPasswordSessions } from "./pending-challenges";
+import type { AuthChallenge } from "./types";
 
 export const newPasswordRequired: AuthChallenge = {
   name: "NEW_PASSWORD_REQUIRED",
   async respond(call, session) {
     const newPassword = call.parameters.NEW_PASSWORD;
     assertPasswordAllowed(call.pool.spec.passwordPolicy, newPassword, "newPassword");
-    const { username } = pending.take(call.services, call.client, session);
+    const { username } = newPasswordSessions.take(call.services, call.client, session);
     const user = await call.pool.getUser(username);
     if (!user) throw invalidParameter("User does not exist.");
     const now = nowMs(call.services);
