@@ -77,13 +77,13 @@ export function App({ config, api: apiOverride, initialLocation, signedIn: store
       .catch(() => {});
   }, [leave]);
 
-  const onProfile = route.name === "profile";
+  const behindSignIn = route.name !== "not-found" && pages[route.name].access === "signed-in";
   useEffect(
-    () => (onProfile ? keepSessionFresh(onSessionExpired) : undefined),
-    [onProfile, onSessionExpired],
+    () => (behindSignIn ? keepSessionFresh(onSessionExpired) : undefined),
+    [behindSignIn, onSessionExpired],
   );
 
-  const screenKey = `${location.key}|${route.name === "confirm" ? route.email : ""}`;
+  const screenKey = `${location.key}|${"email" in route && route.name !== "sign-in" && route.name !== "sign-up" && route.name !== "forgot-password" ? route.email : ""}`;
   return (
     <>
       <header className="topbar">
@@ -165,14 +165,40 @@ function ScreenFor({
       const Profile = use(screens.profile());
       return (
         <Profile
+          go={go}
           api={api}
           apiUrl={config.apiUrl}
           initialNotice={route.notice}
           endSession={(options) => endSession(config, options)}
-          onSignedOut={() => leave({ tone: "success", text: "You're signed out." })}
+          onSignedOut={(everywhere) =>
+            leave({
+              tone: "success",
+              text: everywhere ? "You're signed out on every device." : "You're signed out.",
+            })
+          }
           onDeleted={() =>
             leave({ tone: "success", text: "Your account and profile were deleted." })
           }
+          onSessionExpired={onSessionExpired}
+        />
+      );
+    }
+    case "change-password": {
+      const ChangePassword = use(screens["change-password"]());
+      return <ChangePassword go={go} onSessionExpired={onSessionExpired} />;
+    }
+    case "change-email": {
+      const ChangeEmail = use(screens["change-email"]());
+      return <ChangeEmail go={go} onSessionExpired={onSessionExpired} />;
+    }
+    case "verify-email": {
+      const VerifyEmail = use(screens["verify-email"]());
+      return (
+        <VerifyEmail
+          go={go}
+          email={route.email ?? ""}
+          initialNotice={route.notice}
+          mailboxUrl={config.mailboxUrl}
           onSessionExpired={onSessionExpired}
         />
       );

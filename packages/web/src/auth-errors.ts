@@ -19,7 +19,10 @@ export type AuthStep =
   | "sign-in"
   | "forgot-password"
   | "reset-password"
-  | "session";
+  | "session"
+  | "change-password"
+  | "change-email"
+  | "verify-email";
 
 const NETWORK: FriendlyError = {
   message: "Can't reach the sign-in service. Check your connection and try again.",
@@ -130,6 +133,53 @@ const BY_NAME: Record<string, FriendlyError | Partial<Record<AuthStep, FriendlyE
   NetworkError: NETWORK,
 };
 
+const SESSION_ENDED: FriendlyError = {
+  message: "Your session has expired. Please sign in again.",
+  action: "sign-in",
+};
+
+/**
+ * What an error means on the screens of a signed-in person, where the same
+ * names say something else than at sign-in (NotAuthorizedException is the
+ * wrong current password, AliasExistsException another account's email).
+ */
+const SIGNED_IN_STEPS: Partial<Record<AuthStep, Record<string, FriendlyError>>> = {
+  "change-password": {
+    NotAuthorizedException: {
+      message: "Your current password isn't right. Check it and try again.",
+    },
+  },
+  "change-email": {
+    AliasExistsException: {
+      message: "Another account already uses this email. Choose a different one.",
+    },
+    UsernameExistsException: {
+      message: "Another account already uses this email. Choose a different one.",
+    },
+  },
+  "verify-email": {
+    AliasExistsException: {
+      message:
+        "Another account already uses this email, so it can't be yours. Your email is unchanged.",
+    },
+  },
+};
+
+/** Cognito refuses an access token that has expired or was revoked (signed out elsewhere). */
+export function sessionEnded(error: unknown): boolean {
+  return isEndedSession(error, errorName(error));
+}
+
+function isEndedSession(error: unknown, name: string | undefined): boolean {
+  const message = (error as { message?: unknown } | null)?.message;
+  return (
+    name === "UserUnAuthenticatedException" ||
+    (name === "NotAuthorizedException" &&
+      typeof message === "string" &&
+      /access token|revoked|expired/i.test(message))
+  );
+}
+
 function errorName(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null) return undefined;
   const name = (error as { name?: unknown }).name;
@@ -157,6 +207,12 @@ function isLockout(error: unknown, name: string | undefined): boolean {
 export function describeAuthError(error: unknown, step: AuthStep): FriendlyError {
   const name = errorName(error);
   if (isLockout(error, name)) return TOO_MANY;
+  const signedInStep = SIGNED_IN_STEPS[step];
+  if (signedInStep) {
+    if (isEndedSession(error, name)) return SESSION_ENDED;
+    const forStep = name ? signedInStep[name] : undefined;
+    if (forStep) return forStep;
+  }
   const entry = name ? BY_NAME[name] : undefined;
   if (entry) {
     if ("message" in entry && typeof entry.message === "string") return entry as FriendlyError;

@@ -14,6 +14,9 @@ export const pages = {
     access: "signed-out",
   },
   profile: { path: "/profile", title: "Your profile", access: "signed-in" },
+  "change-password": { path: "/change-password", title: "Change password", access: "signed-in" },
+  "change-email": { path: "/change-email", title: "Change email", access: "signed-in" },
+  "verify-email": { path: "/verify-email", title: "Verify your new email", access: "signed-in" },
 } as const satisfies Record<string, { path: string; title: string; access: Access }>;
 
 export type PageName = keyof typeof pages;
@@ -29,6 +32,9 @@ export type Route =
   | { name: "confirm"; email: string; password?: string; notice?: Notice }
   | { name: "forgot-password"; email?: string }
   | { name: "profile"; notice?: Notice }
+  | { name: "change-password" }
+  | { name: "change-email" }
+  | { name: "verify-email"; email?: string; notice?: Notice }
   | { name: "not-found" };
 
 export type Navigate = (route: Route) => void;
@@ -47,7 +53,9 @@ export type Extras = Partial<{ email: string; password: string; notice: Notice }
 export function urlOf(route: Route): string {
   if (route.name === "not-found") throw new Error("The not-found screen has no URL of its own.");
   const query = new URLSearchParams();
-  if (route.name === "confirm" && route.email) query.set("email", route.email);
+  if ((route.name === "confirm" || route.name === "verify-email") && route.email) {
+    query.set("email", route.email);
+  }
   if (route.name === "sign-in" && route.next) query.set("next", pages[route.next].path);
   const search = query.toString();
   return search ? `${pages[route.name].path}?${search}` : pages[route.name].path;
@@ -55,7 +63,14 @@ export function urlOf(route: Route): string {
 
 export function extrasOfRoute(route: Route): Extras {
   const extras: Extras = {};
-  if ("email" in route && route.email && route.name !== "confirm") extras.email = route.email;
+  if (
+    "email" in route &&
+    route.email &&
+    route.name !== "confirm" &&
+    route.name !== "verify-email"
+  ) {
+    extras.email = route.email;
+  }
   if ("password" in route && route.password) extras.password = route.password;
   if ("notice" in route && route.notice) extras.notice = route.notice;
   return extras;
@@ -97,6 +112,11 @@ export function routeAt(path: string, search: string, extras: Extras = {}): Rout
       };
     case "profile":
       return { name, ...(notice ? { notice } : {}) };
+    case "verify-email":
+      return { name, email: query.get("email") ?? "", ...(notice ? { notice } : {}) };
+    case "change-password":
+    case "change-email":
+      return { name };
     default:
       return { name, ...(email ? { email } : {}) };
   }

@@ -80,6 +80,7 @@ describe("a field added to the definition", () => {
     };
     render(
       <Profile
+        go={vi.fn()}
         api={api}
         apiUrl="https://api.example.com"
         endSession={vi.fn(async () => "signed-out" as const)}

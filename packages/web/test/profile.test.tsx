@@ -22,9 +22,13 @@ const profile: ProfileInfo = {
 
 function setup(
   api: Partial<ApiClient>,
-  endSession = vi.fn(async (_options: { revoke: boolean }): Promise<SignOutResult> => "signed-out"),
+  endSession = vi.fn(
+    async (_options: { revoke: boolean; everywhere?: boolean }): Promise<SignOutResult> =>
+      "signed-out",
+  ),
 ) {
   const handlers = {
+    go: vi.fn(),
     onSignedOut: vi.fn(),
     onSessionExpired: vi.fn(),
     onDeleted: vi.fn(),

@@ -12,6 +12,9 @@ export const screens = {
   confirm: lazily(() => import("./confirm").then((m) => m.Confirm)),
   "forgot-password": lazily(() => import("./forgot-password").then((m) => m.ForgotPassword)),
   profile: lazily(() => import("./profile").then((m) => m.Profile)),
+  "change-password": lazily(() => import("./change-password").then((m) => m.ChangePassword)),
+  "change-email": lazily(() => import("./change-email").then((m) => m.ChangeEmail)),
+  "verify-email": lazily(() => import("./verify-email").then((m) => m.VerifyEmail)),
   "not-found": lazily(() => import("./not-found").then((m) => m.NotFound)),
 } satisfies Record<Route["name"], unknown>;
 
@@ -26,6 +29,9 @@ export const prefetched: (keyof typeof screens)[] = [
   "confirm",
   "forgot-password",
   "profile",
+  "change-password",
+  "change-email",
+  "verify-email",
   "not-found",
 ];
 
