@@ -1,7 +1,8 @@
 import { ProfileFields } from "@userprofile/core/profile-fields";
 import { UserPoolSettings } from "@userprofile/core/user-pool";
 import { permissionsFor, postConfirmationFunction } from "@userprofile/functions/definitions";
-import { isPermanentStage, settings } from "./stage";
+import { router } from "./router";
+import { isLocalStage, isPermanentStage, settings } from "./stage";
 import { usersTable, usersTableLink } from "./storage";
 
 /** Defined on its own (not inline in `triggers`) so monitoring can reach its log group and name. */
@@ -14,6 +15,24 @@ export const postConfirmationTrigger = new sst.aws.Function("PostConfirmation", 
   // No pool ARN: the trigger has no user-pool grants, and naming the pool would make it depend on its own trigger.
   permissions: permissionsFor(postConfirmationFunction.grants, { table: usersTable.arn }),
 });
+
+/**
+ * The first factors of choice-based sign-in (USER_AUTH) this stage offers, for the web app's
+ * configuration: PASSWORD alone means password sign-in (SRP) only, on the Lite plan.
+ */
+export const enabledFirstAuthFactors = [...settings.firstAuthFactors];
+export const choiceBasedSignIn = enabledFirstAuthFactors.some((factor) => factor !== "PASSWORD");
+/** Users may turn on TOTP MFA (an authenticator app); it stays optional. */
+export const totpMfaEnabled = true;
+
+/**
+ * Passkeys are bound to the site's hostname: the custom domain, else CloudFront's; `localhost`
+ * offline and under `sst dev` (the Vite dev server), where no distribution exists.
+ */
+const relyingPartyId =
+  isLocalStage || !router
+    ? "localhost"
+    : (settings.domains?.site ?? router.nodes.cdn.nodes.distribution.domainName);
 
 export const userPool = new sst.aws.CognitoUserPool("Auth", {
   usernames: [...UserPoolSettings.usernameAttributes],
@@ -31,6 +50,16 @@ export const userPool = new sst.aws.CognitoUserPool("Auth", {
       args.deletionProtection = isPermanentStage ? "ACTIVE" : "INACTIVE";
       // Set explicitly: AWS gives new pools ESSENTIALS, which this app does not use.
       args.userPoolTier = settings.cognitoPlan;
+      args.mfaConfiguration = totpMfaEnabled ? "OPTIONAL" : "OFF";
+      if (totpMfaEnabled) args.softwareTokenMfaConfiguration = { enabled: true };
+      // A new email takes effect once its code is entered; until then the old one still signs in.
+      args.userAttributeUpdateSettings = { attributesRequireVerificationBeforeUpdates: ["email"] };
+      if (choiceBasedSignIn) {
+        args.signInPolicy = { allowedFirstAuthFactors: enabledFirstAuthFactors };
+      }
+      if (enabledFirstAuthFactors.includes("WEB_AUTHN")) {
+        args.webAuthnConfiguration = { relyingPartyId, userVerification: "required" };
+      }
       if (settings.email) {
         args.emailConfiguration = {
           emailSendingAccount: "DEVELOPER",
@@ -52,7 +81,10 @@ export const webClient = userPool.addClient("WebClient", {
   transform: {
     client: (args) => {
       args.generateSecret = false;
-      args.explicitAuthFlows = [...UserPoolSettings.webClientAuthFlows];
+      args.explicitAuthFlows = [
+        ...UserPoolSettings.webClientAuthFlows,
+        ...(choiceBasedSignIn ? ["ALLOW_USER_AUTH"] : []),
+      ];
       args.preventUserExistenceErrors = "ENABLED";
       args.enableTokenRevocation = true;
       // Account deletion keeps its marker longer than these (Account.DELETION_MARKER_SECONDS).

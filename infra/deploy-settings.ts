@@ -9,7 +9,13 @@
  * variables from the environment they inherit.
  */
 
-import { type CognitoPlan, parseCognitoPlan } from "@userprofile/core/user-pool";
+import {
+  type CognitoPlan,
+  type FirstAuthFactor,
+  parseCognitoPlan,
+  passwordlessFactors,
+  signInMethodFactors,
+} from "@userprofile/core/user-pool";
 
 export const settingVariables = {
   sesFromAddress: "SES_FROM_ADDRESS",
@@ -18,7 +24,11 @@ export const settingVariables = {
   threatProtection: "COGNITO_THREAT_PROTECTION",
   appDomain: "APP_DOMAIN",
   usersTableName: "USERS_TABLE_NAME",
+  signInMethods: "SIGN_IN_METHODS",
 } as const;
+
+/** The stage the local stack evaluates (`pnpm dev:local`): its mailbox stands in for SES. */
+export const localStage = "local";
 
 export const threatProtectionModes = ["off", "audit", "enforced"] as const;
 export type ThreatProtectionMode = (typeof threatProtectionModes)[number];
@@ -26,8 +36,13 @@ export type ThreatProtectionMode = (typeof threatProtectionModes)[number];
 export interface DeploySettings {
   /** Send the pool's email through a verified SES identity instead of Cognito's capped sender. */
   email?: { from: string; sourceArn: string };
-  /** The user pool's feature plan: LITE covers everything this app uses. */
+  /** The user pool's feature plan: Essentials with passwordless sign-in, Lite without. */
   cognitoPlan: CognitoPlan;
+  /**
+   * The first factors the pool offers (`SIGN_IN_METHODS`), in that order. Cognito sends email
+   * codes only through SES, so a deployed stage without SES drops EMAIL_OTP.
+   */
+  firstAuthFactors: FirstAuthFactor[];
   /** Cognito threat protection; only the PLUS plan allows anything but "off". */
   threatProtection: ThreatProtectionMode;
   /** Custom hostnames for the site and the API (Route 53 hosted zone required). */
@@ -46,10 +61,28 @@ export function readDeploySettings(env: Env, stage: string): DeploySettings {
     const raw = env[name]?.trim();
     return raw ? raw : undefined;
   };
+  const email = sesEmail(
+    value(settingVariables.sesFromAddress),
+    value(settingVariables.sesIdentityArn),
+  );
+  const firstAuthFactors = signInFactors(value(settingVariables.signInMethods)).filter(
+    (factor) => factor !== "EMAIL_OTP" || email !== undefined || stage === localStage,
+  );
+  const passwordless = firstAuthFactors.some((factor) => passwordlessFactors.includes(factor));
   const settings: DeploySettings = {
-    cognitoPlan: parseCognitoPlan(value(settingVariables.cognitoPlan)),
+    cognitoPlan: parseCognitoPlan(
+      value(settingVariables.cognitoPlan),
+      passwordless ? "ESSENTIALS" : "LITE",
+    ),
+    firstAuthFactors,
     threatProtection: threatProtection(value(settingVariables.threatProtection)),
   };
+  if (passwordless && settings.cognitoPlan === "LITE") {
+    throw new Error(
+      `${settingVariables.cognitoPlan}=lite has no passwordless sign-in: set ` +
+        `${settingVariables.signInMethods}=password, or use the essentials plan.`,
+    );
+  }
   if (settings.threatProtection !== "off" && settings.cognitoPlan !== "PLUS") {
     throw new Error(
       `${settingVariables.threatProtection}=${settings.threatProtection} needs the PLUS feature plan: ` +
@@ -57,10 +90,6 @@ export function readDeploySettings(env: Env, stage: string): DeploySettings {
     );
   }
 
-  const email = sesEmail(
-    value(settingVariables.sesFromAddress),
-    value(settingVariables.sesIdentityArn),
-  );
   if (email) settings.email = email;
 
   const domain = value(settingVariables.appDomain);
@@ -69,6 +98,27 @@ export function readDeploySettings(env: Env, stage: string): DeploySettings {
   const table = value(settingVariables.usersTableName);
   if (table) settings.usersTableName = usersTableName(table, stage);
   return settings;
+}
+
+/** `password,email-code,passkey` (the default): the password is always one of them. */
+function signInFactors(raw: string | undefined): FirstAuthFactor[] {
+  if (!raw) return Object.values(signInMethodFactors);
+  const names = raw.split(",").map((name) => name.trim().toLowerCase());
+  const factors = names.map((name) => {
+    const factor = signInMethodFactors[name];
+    if (!factor) {
+      throw new Error(
+        `${settingVariables.signInMethods}=${raw} names "${name}": use ${Object.keys(signInMethodFactors).join(", ")}.`,
+      );
+    }
+    return factor;
+  });
+  if (!factors.includes("PASSWORD")) {
+    throw new Error(
+      `${settingVariables.signInMethods}=${raw} must include password (account recovery and the pool's policy rely on it).`,
+    );
+  }
+  return Object.values(signInMethodFactors).filter((factor) => factors.includes(factor));
 }
 
 function threatProtection(raw: string | undefined): ThreatProtectionMode {

@@ -7,10 +7,42 @@ const ses = {
 };
 
 describe("deploy settings", () => {
-  it("default to Cognito's sender, the Lite plan, no threat protection, no domains, the stage's own table", () => {
+  it("default to Cognito's sender, passwords and passkeys on Essentials, no threat protection, no domains, the stage's own table", () => {
     expect(readDeploySettings({}, "production")).toEqual({
-      cognitoPlan: "LITE",
+      cognitoPlan: "ESSENTIALS",
+      firstAuthFactors: ["PASSWORD", "WEB_AUTHN"],
       threatProtection: "off",
+    });
+  });
+
+  describe("sign-in methods", () => {
+    it("offer email codes only with SES, or on the local stage (its mailbox stands in for SES)", () => {
+      const all = ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"];
+      expect(readDeploySettings(ses, "production").firstAuthFactors).toEqual(all);
+      expect(readDeploySettings({}, "local").firstAuthFactors).toEqual(all);
+      expect(readDeploySettings({}, "alice").firstAuthFactors).toEqual(["PASSWORD", "WEB_AUTHN"]);
+    });
+
+    it("keep Lite for passwords only, and refuse Lite with a passwordless method", () => {
+      expect(readDeploySettings({ SIGN_IN_METHODS: "password" }, "x")).toMatchObject({
+        cognitoPlan: "LITE",
+        firstAuthFactors: ["PASSWORD"],
+      });
+      expect(() => readDeploySettings({ COGNITO_PLAN: "lite" }, "x")).toThrow(
+        /no passwordless sign-in/,
+      );
+      expect(
+        readDeploySettings({ SIGN_IN_METHODS: "passkey, Password", COGNITO_PLAN: "plus" }, "x"),
+      ).toMatchObject({ cognitoPlan: "PLUS", firstAuthFactors: ["PASSWORD", "WEB_AUTHN"] });
+    });
+
+    it("refuse unknown methods and a list without the password", () => {
+      expect(() => readDeploySettings({ SIGN_IN_METHODS: "password,sms" }, "x")).toThrow(
+        /names "sms"/,
+      );
+      expect(() => readDeploySettings({ SIGN_IN_METHODS: "passkey" }, "x")).toThrow(
+        /must include password/,
+      );
     });
   });
 
@@ -23,6 +55,7 @@ describe("deploy settings", () => {
         "COGNITO_THREAT_PROTECTION",
         "APP_DOMAIN",
         "USERS_TABLE_NAME",
+        "SIGN_IN_METHODS",
       ].map((name) => [name, " "]),
     );
     expect(readDeploySettings(blank, "production")).toEqual(readDeploySettings({}, "production"));

@@ -166,11 +166,11 @@ describe("a deployed stage", () => {
   });
 
   describe("web client", () => {
-    it("has no secret and allows only SRP and refresh-token sign-in", () => {
+    it("has no secret and allows only SRP, choice-based (USER_AUTH) and refresh-token sign-in", () => {
       expect(app.client.inputs.generateSecret).not.toBe(true);
       expect(app.client.inputs.userPoolId).toBe(text(app.pool, "id"));
       expect([...(app.client.inputs.explicitAuthFlows as string[])].sort()).toEqual(
-        ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH"].sort(),
+        ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH", "ALLOW_USER_SRP_AUTH"].sort(),
       );
     });
 
@@ -592,9 +592,9 @@ describe("production settings, all off (the default)", () => {
     alice = await evaluations.alice;
   });
 
-  it("use the Lite feature plan, which has every feature this app uses", () => {
-    expect(appResources(production).pool.inputs.userPoolTier).toBe("LITE");
-    expect(appResources(alice).pool.inputs.userPoolTier).toBe("LITE");
+  it("use the Essentials feature plan, which passkey sign-in needs (infra/test/sign-in.test.ts)", () => {
+    expect(appResources(production).pool.inputs.userPoolTier).toBe("ESSENTIALS");
+    expect(appResources(alice).pool.inputs.userPoolTier).toBe("ESSENTIALS");
   });
 
   it("send email with Cognito's default sender", () => {

@@ -11,7 +11,8 @@ export type MailKind =
   | "forgot-password"
   | "verify-attribute"
   | "temporary-password"
-  | "mfa";
+  | "mfa"
+  | "sign-in";
 
 export interface MailMessage {
   to: string;

@@ -119,7 +119,7 @@ describe("what the planner refuses", () => {
       ...s,
       triggers: { ...s.triggers, CustomMessage: "messages", PreAuthentication: "pre-auth" },
       mfaConfiguration: "ON",
-      allowedFirstAuthFactors: ["PASSWORD", "WEB_AUTHN"],
+      allowedFirstAuthFactors: ["PASSWORD", "SMS_OTP", "WEB_AUTHN"],
     }));
     expect(unsupportedTriggers(spec.triggers).sort()).toEqual([
       "CustomMessage",
@@ -129,7 +129,7 @@ describe("what the planner refuses", () => {
       "userprofile-local (Auth): the CustomMessage trigger is not emulated by the local user pool",
       "userprofile-local (Auth): the PreAuthentication trigger is not emulated by the local user pool",
       "userprofile-local (Auth): required MFA (MfaConfiguration ON) is not emulated by the local user pool",
-      "userprofile-local (Auth): the WEB_AUTHN sign-in factor is not emulated by the local user pool",
+      "userprofile-local (Auth): the SMS_OTP sign-in factor is not emulated by the local user pool",
     ]);
     expect(unsupportedFeatures(poolSpec())).toEqual([]);
   });

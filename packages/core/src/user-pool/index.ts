@@ -68,13 +68,19 @@ export function passwordRules(
 /** Cognito's feature plans; a pool's plan decides which sign-in features it may use. */
 export const cognitoPlans = ["LITE", "ESSENTIALS", "PLUS"] as const;
 export type CognitoPlan = (typeof cognitoPlans)[number];
-/** Everything this app uses (email sign-in, SRP, a post-confirmation trigger) is in Lite. */
+/** A password-only pool (SRP, TOTP MFA, a post-confirmation trigger) needs nothing beyond Lite. */
 export const defaultCognitoPlan: CognitoPlan = "LITE";
 
-/** `COGNITO_PLAN` as a deploy reads it (the bench prices the same plan). */
-export function parseCognitoPlan(raw: string | undefined): CognitoPlan {
+/**
+ * `COGNITO_PLAN` as a deploy reads it (the bench prices the same plan); unset, the plan the
+ * sign-in methods need (`fallback`).
+ */
+export function parseCognitoPlan(
+  raw: string | undefined,
+  fallback: CognitoPlan = defaultCognitoPlan,
+): CognitoPlan {
   const plan = raw?.trim().toUpperCase();
-  if (!plan) return defaultCognitoPlan;
+  if (!plan) return fallback;
   if (!(cognitoPlans as readonly string[]).includes(plan)) {
     throw new Error(
       `COGNITO_PLAN=${raw?.trim()} is not a Cognito feature plan: use lite, essentials or plus.`,
@@ -82,3 +88,17 @@ export function parseCognitoPlan(raw: string | undefined): CognitoPlan {
   }
   return plan as CognitoPlan;
 }
+
+/** The first factors of choice-based sign-in (USER_AUTH) this app offers. */
+export const firstAuthFactors = ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"] as const;
+export type FirstAuthFactor = (typeof firstAuthFactors)[number];
+
+/** The names `SIGN_IN_METHODS` takes, and the factor each one is. */
+export const signInMethodFactors: Record<string, FirstAuthFactor> = {
+  password: "PASSWORD",
+  "email-code": "EMAIL_OTP",
+  passkey: "WEB_AUTHN",
+};
+
+/** Email codes and passkeys are Essentials features; a password-only pool stays on Lite. */
+export const passwordlessFactors: readonly FirstAuthFactor[] = ["EMAIL_OTP", "WEB_AUTHN"];

@@ -2,7 +2,12 @@ import { randomInt, timingSafeEqual } from "node:crypto";
 import { CognitoError } from "./errors";
 
 /** What a code was sent for; a code only ever works for its own purpose. */
-export type CodePurpose = "signup" | "forgot-password" | "verify-email" | "verify-phone_number";
+export type CodePurpose =
+  | "signup"
+  | "forgot-password"
+  | "verify-email"
+  | "verify-phone_number"
+  | "sign-in";
 
 /**
  * Cognito's code validity quotas: sign-up confirmation 24 h, forgot password
@@ -13,6 +18,8 @@ export const CODE_LIFETIME_MS: Record<CodePurpose, number> = {
   "forgot-password": 3_600_000,
   "verify-email": 24 * 3_600_000,
   "verify-phone_number": 24 * 3_600_000,
+  // An email sign-in code lives no longer than the sign-in session it belongs to (3 minutes by default).
+  "sign-in": 3 * 60_000,
 };
 
 /**

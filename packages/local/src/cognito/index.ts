@@ -15,8 +15,10 @@ import { authOperations } from "./operations/auth";
 import { describeOperations } from "./operations/describe";
 import { groupOperations } from "./operations/groups";
 import { listUsersOperations } from "./operations/list-users";
+import { mfaOperations } from "./operations/mfa";
 import { selfServiceOperations } from "./operations/self-service";
 import { signUpOperations } from "./operations/sign-up";
+import { webAuthnOperations } from "./operations/webauthn";
 import { Pool } from "./pool";
 import { Store } from "./store";
 import { issuerOf } from "./tokens";
@@ -68,6 +70,8 @@ const OPERATIONS: Record<string, Operation> = {
   ...describeOperations,
   ...listUsersOperations,
   ...groupOperations,
+  ...mfaOperations,
+  ...webAuthnOperations,
 };
 
 /** Where a pool's private signing keys live (tests that forge tokens read them there). */

@@ -4,8 +4,8 @@ import type { CognitoTrigger, UserPoolSpec } from "../spec";
 export const SUPPORTED_TRIGGERS = ["PreSignUp", "PostConfirmation", "PreTokenGeneration"] as const;
 export type SupportedTrigger = (typeof SUPPORTED_TRIGGERS)[number];
 
-/** The first sign-in factors the emulated flows offer (USER_AUTH's others come later). */
-const SUPPORTED_FIRST_FACTORS = new Set(["PASSWORD", "PASSWORD_SRP"]);
+/** The first sign-in factors USER_AUTH offers locally (SMS_OTP needs SNS, which isn't emulated). */
+const SUPPORTED_FIRST_FACTORS = new Set(["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]);
 
 /** Declared triggers this emulator does not run. */
 export function unsupportedTriggers(triggers: Partial<Record<CognitoTrigger, string>>) {

@@ -32,6 +32,42 @@ export interface StoredUser extends UserCodes {
   modifiedAt: number;
   password?: StoredPassword;
   signInFailures?: SignInFailures;
+  /** TOTP MFA (an authenticator app), once associated. */
+  softwareToken?: StoredSoftwareToken;
+  /** Passkeys (WebAuthn credentials) registered by the user. */
+  passkeys?: StoredPasskey[];
+  /** The challenge of a passkey registration started and not yet completed. */
+  passkeyRegistration?: { challenge: string; startedAt: number };
+  /** An attribute change waiting for its code (AttributesRequireVerificationBeforeUpdate). */
+  pendingAttributes?: Record<string, string>;
+}
+
+export interface StoredSoftwareToken {
+  /** Base32, as AssociateSoftwareToken returned it. */
+  secret: string;
+  /** Set by VerifySoftwareToken; a secret never verified can't sign in. */
+  verified: boolean;
+  /** MFA on (SetUserMFAPreference); only a verified token can be. */
+  enabled: boolean;
+  preferred: boolean;
+  /** A newer secret from AssociateSoftwareToken, until VerifySoftwareToken proves it. */
+  pendingSecret?: string;
+  /** The last 30-second step whose code was accepted: a code is used once. */
+  lastUsedStep?: number;
+  friendlyName?: string;
+}
+
+export interface StoredPasskey {
+  /** Base64url credential id. */
+  id: string;
+  /** Base64url COSE public key. */
+  publicKey: string;
+  counter: number;
+  transports: string[];
+  relyingPartyId: string;
+  attachment?: string;
+  friendlyName: string;
+  createdAt: number;
 }
 
 export const attributeList = (attributes: Record<string, string>, only?: Set<string>) =>

@@ -5,6 +5,7 @@ import type { TokenSource } from "../pre-token-generation";
 import { issueTokens } from "../tokens";
 import type { StoredUser } from "../user";
 import { newPasswordChallenge } from "./new-password";
+import { needsSoftwareTokenMfa, softwareTokenChallenge } from "./software-token";
 import type { AuthCall, AuthResult } from "./types";
 
 /** Applies Cognito's lockout after failed passwords (lockout.ts); throws on a wrong password. */
@@ -20,6 +21,7 @@ export async function completeSignIn(
   call: AuthCall,
   user: StoredUser,
   source: TokenSource = "TokenGeneration_Authentication",
+  options: { secondFactorDone?: boolean } = {},
 ): Promise<AuthResult> {
   if (user.status === "RESET_REQUIRED") {
     throw new CognitoError(
@@ -34,6 +36,9 @@ export async function completeSignIn(
       throw notAuthorized("Temporary password has expired and must be reset by an administrator.");
     }
     return newPasswordChallenge(call, user);
+  }
+  if (!options.secondFactorDone && needsSoftwareTokenMfa(call, user)) {
+    return softwareTokenChallenge(call, user, source);
   }
   const AuthenticationResult = await issueTokens(call.services, {
     pool: call.pool,

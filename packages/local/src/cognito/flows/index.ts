@@ -1,17 +1,34 @@
 import type { UserPoolClientSpec } from "../../spec";
 import { invalidParameter } from "../errors";
+import { emailOtp } from "./email-otp";
 import { newPasswordRequired } from "./new-password";
 import { adminUserPasswordAuth, userPasswordAuth } from "./password";
 import { refreshTokenAuth } from "./refresh";
+import { softwareTokenMfa } from "./software-token";
 import { passwordVerifier, userSrpAuth } from "./srp";
 import type { AuthChallenge, AuthFlow } from "./types";
+import { selectChallengeAnswer, userAuth } from "./user-auth";
+import { webAuthnAnswer } from "./web-authn";
 
 export type { AuthCall, AuthResult } from "./types";
 
-/** Every sign-in flow the pool serves; a new flow (USER_AUTH, …) is one more module here. */
-const FLOWS: AuthFlow[] = [userSrpAuth, userPasswordAuth, adminUserPasswordAuth, refreshTokenAuth];
-/** Every challenge; EMAIL_OTP, SOFTWARE_TOKEN_MFA, WEB_AUTHN… would be one module each. */
-const CHALLENGES: AuthChallenge[] = [passwordVerifier, newPasswordRequired];
+/** Every sign-in flow the pool serves; a new flow is one more module here. */
+const FLOWS: AuthFlow[] = [
+  userSrpAuth,
+  userPasswordAuth,
+  adminUserPasswordAuth,
+  refreshTokenAuth,
+  userAuth,
+];
+/** Every challenge, one module each. */
+const CHALLENGES: AuthChallenge[] = [
+  passwordVerifier,
+  newPasswordRequired,
+  selectChallengeAnswer,
+  emailOtp,
+  webAuthnAnswer,
+  softwareTokenMfa,
+];
 
 /** The legacy names of the ALLOW_ settings, which a client may still carry. */
 const LEGACY_FLOW_NAMES: Record<string, string> = {

@@ -35,6 +35,21 @@ export class ChallengeSessions<T> {
     return session;
   }
 
+  /**
+   * Like `take`, with `retry` to put the session back unchanged (same expiry) so that the
+   * caller may answer again, e.g. after a mistyped code.
+   */
+  takeRetryable(services: Services, client: UserPoolClientSpec, session: string | undefined) {
+    const entry = session === undefined ? undefined : this.pending.get(session);
+    const state = this.take(services, client, session);
+    return {
+      state,
+      retry: (next: T = state) => {
+        if (entry && session !== undefined) this.pending.set(session, { ...entry, state: next });
+      },
+    };
+  }
+
   /** The state of a live session of this client, taken (a session answers once). */
   take(services: Services, client: UserPoolClientSpec, session: string | undefined): T {
     const entry = session === undefined ? undefined : this.pending.get(session);

@@ -13,10 +13,17 @@ export interface AuthCall {
   admin: boolean;
   parameters: Parameters;
   clientMetadata: Record<string, string> | undefined;
+  /** InitiateAuth's `Session`: ConfirmSignUp's, for signing in right after sign-up. */
+  session?: string;
 }
 
 export type AuthResult =
-  | { ChallengeName: string; ChallengeParameters: Record<string, string>; Session?: string }
+  | {
+      ChallengeName: string;
+      ChallengeParameters: Record<string, string>;
+      Session?: string;
+      AvailableChallenges?: string[];
+    }
   | { ChallengeParameters: Record<string, never>; AuthenticationResult: Record<string, unknown> };
 
 /**

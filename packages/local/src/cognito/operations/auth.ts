@@ -32,11 +32,20 @@ function call(
   admin: boolean,
   req: Request,
   field: string,
+  session?: string,
 ): AuthCall {
   const values = parameters(req[field], field);
   const name = values.USERNAME;
   if (name !== undefined) checkSecretHash(client, name, values.SECRET_HASH);
-  return { services, pool, client, admin, parameters: values, clientMetadata: clientMetadata(req) };
+  return {
+    services,
+    pool,
+    client,
+    admin,
+    parameters: values,
+    clientMetadata: clientMetadata(req),
+    ...(session === undefined ? {} : { session }),
+  };
 }
 
 /** An admin call's client must belong to the pool it names. */
@@ -50,14 +59,18 @@ export const authOperations = {
     const { pool, client } = services.pools.client(requiredString(req, "ClientId", "clientId"));
     if (req.AuthFlow === undefined) throw missing("authFlow");
     const flow = flowFor(client, req.AuthFlow, false);
-    return flow.start(call(services, pool, client, false, req, "AuthParameters"));
+    return flow.start(
+      call(services, pool, client, false, req, "AuthParameters", optionalString(req, "Session")),
+    );
   },
 
   async AdminInitiateAuth(services: Services, req: Request) {
     const { pool, client } = adminClient(services, req);
     if (req.AuthFlow === undefined) throw missing("authFlow");
     const flow = flowFor(client, req.AuthFlow, true);
-    return flow.start(call(services, pool, client, true, req, "AuthParameters"));
+    return flow.start(
+      call(services, pool, client, true, req, "AuthParameters", optionalString(req, "Session")),
+    );
   },
 
   async RespondToAuthChallenge(services: Services, req: Request) {

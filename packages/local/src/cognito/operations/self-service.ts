@@ -9,6 +9,7 @@ import { passwordMatches, storedPassword } from "../passwords";
 import { revokeAllOf, revokeToken, verifyAccessToken } from "../tokens";
 import { attributeList } from "../user";
 import { applyAttributeChanges } from "./attribute-changes";
+import { mfaSettings } from "./mfa";
 import { existsError, sendCode, serialUser } from "./shared";
 
 const verifiable = (name: unknown): "email" | "phone_number" => {
@@ -25,7 +26,11 @@ export const selfServiceOperations = {
     const readable = new Set(
       Object.keys(user.attributes).filter((name) => clientMayRead(client, name)),
     );
-    return { Username: user.username, UserAttributes: attributeList(user.attributes, readable) };
+    return {
+      Username: user.username,
+      UserAttributes: attributeList(user.attributes, readable),
+      ...mfaSettings(user),
+    };
   },
 
   async UpdateUserAttributes(services: Services, req: Request) {

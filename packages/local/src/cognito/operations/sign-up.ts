@@ -2,6 +2,7 @@ import { attributeRecord, checkRequired, checkWrite } from "../attributes";
 import { checkCode, codeMismatch, delivery, emailDelivery, newCode, withNewCode } from "../codes";
 import { nowMs, type Services } from "../context";
 import { invalidParameter, notAuthorized, userNotFound } from "../errors";
+import { signUpSessions } from "../flows/user-auth-sessions";
 import {
   checkSecretHash,
   clientMetadata,
@@ -164,7 +165,9 @@ export const signUpOperations = {
       } catch (error) {
         throw existsError(error, false);
       }
-      return {};
+      return {
+        Session: signUpSessions.open(services, pool.id, client, { username: user.username }),
+      };
     });
   },
 
