@@ -83,7 +83,16 @@ export function useAccountFixture() {
     }
   }
 
-  return { rawItem, request, store, confirmedUser, withProfile, expectMarker, userExists };
+  return {
+    rawItem,
+    request,
+    store,
+    confirmedUser,
+    withProfile,
+    expectMarker,
+    userExists,
+    pool: () => pool,
+  };
 }
 
 /** The code of the VisibleError a call fails with. */

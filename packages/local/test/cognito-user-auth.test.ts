@@ -128,7 +128,7 @@ describe("signing in right after sign-up (ConfirmSignUp's Session)", () => {
     await signUp({
       username: email,
       password: PASSWORD,
-      options: { autoSignIn: { authFlowType: "USER_AUTH" } },
+      options: { userAttributes: {}, autoSignIn: { authFlowType: "USER_AUTH" } },
     });
     const confirmed = await confirmSignUp({
       username: email,

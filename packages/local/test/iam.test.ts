@@ -1,5 +1,6 @@
 import {
   AdminGetUserCommand,
+  AdminUpdateUserAttributesCommand,
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   ListUsersCommand,
@@ -333,14 +334,14 @@ describe("the local DynamoDB and user pool, called with a function's key", () =>
  * the API (or UserLambdaValidationException for the trigger) and the SDK's
  * AccessDeniedException in the function's log. The scenarios reach every
  * grant: GET and PATCH on a user whose profile is missing (the heal path),
- * DELETE on a user with one.
+ * DELETE on a user with one, POST /me/email-sync on a user whose verified email changed.
  */
-const cases: Array<{ handler: string; grant: string; method?: string }> = [
+const cases: Array<{ handler: string; grant: string; method?: string; path?: string }> = [
   ...apiRoutes.flatMap((route) =>
     [
       ...route.grants.table.map((action) => `dynamodb:${action}`),
       ...route.grants.userPool.map((action) => `cognito-idp:${action}`),
-    ].map((grant) => ({ handler: route.handler, method: route.method, grant })),
+    ].map((grant) => ({ handler: route.handler, method: route.method, path: route.path, grant })),
   ),
   ...postConfirmationFunction.grants.table.map((action) => ({
     handler: postConfirmationFunction.handler,
@@ -359,7 +360,7 @@ describe("a grant removed from one function", () => {
 
   it.each(cases)(
     "$handler without $grant fails, with the denial in its log",
-    async ({ handler, grant, method }) => {
+    async ({ handler, grant, method, path }) => {
       const log: string[] = [];
       const target = await startLocalTarget({
         transform: withoutAction(handler, grant),
@@ -381,15 +382,27 @@ describe("a grant removed from one function", () => {
           expect(await errorName(confirmation)).toBe("UserLambdaValidationException");
         } else {
           const sub = await signUpAndConfirm(target, email);
-          if (method !== "DELETE") {
+          const { idToken } = await srpSignIn(email, PASSWORD);
+          if (method === "POST") {
+            // A newly verified email the profile doesn't hold yet: the sync reaches every grant.
+            await target.cognito.send(
+              new AdminUpdateUserAttributesCommand({
+                UserPoolId: target.userPoolId,
+                Username: sub,
+                UserAttributes: [
+                  { Name: "email", Value: uniqueEmail("iam-new") },
+                  { Name: "email_verified", Value: "true" },
+                ],
+              }),
+            );
+          } else if (method !== "DELETE") {
             // A confirmed user without a profile: the route must heal, reaching every grant.
             await target.dynamodb.send(
               new DeleteItemCommand({ TableName: target.usersTable, Key: { UserID: { S: sub } } }),
             );
             expect(await rawItem(target, sub)).toBeUndefined();
           }
-          const { idToken } = await srpSignIn(email, PASSWORD);
-          const result = await api(target, method, "/me", {
+          const result = await api(target, method, path ?? "/me", {
             token: idToken,
             ...(method === "PATCH" ? { body: JSON.stringify({ firstName: "Denied" }) } : {}),
           });

@@ -79,6 +79,36 @@ export namespace Account {
   }
 
   /**
+   * Brings the profile's email in step with the user pool right after the user verified a new
+   * one, instead of waiting for reconcile. The pool's record is the authority, read with the
+   * caller's verified `sub`: an unverified email (a change still waiting for its code) is never
+   * copied, and a token's `email` claim is not used, since an older token could carry an
+   * address the user has since left. The write is conditional on the email just read, so a
+   * concurrent change wins.
+   */
+  export async function syncEmail(deps: Deps, caller: Caller): Promise<Profile.Info> {
+    const state = await Profile.load(deps.profiles, caller.userId, deps.now());
+    if (state.status === "deleted") throw accountGone();
+    if (state.status === "absent") {
+      // GET /me creates a missing profile (from the pool's record); this call only updates one.
+      throw new VisibleError("not-found", "profile_not_found", "This account has no profile yet.");
+    }
+    const current = state.profile;
+    const attributes = await poolUser(deps, caller);
+    if (!attributes) throw accountGone();
+    const email = attributes.email;
+    if (!email || attributes.email_verified !== "true" || email === current.email) return current;
+    const changed = await Profile.updateEmail(
+      deps.profiles,
+      caller.userId,
+      { from: current.email, to: email },
+      deps.now(),
+    );
+    if (changed) log.info("profile email synced", { userId: caller.userId });
+    return profile(deps, caller);
+  }
+
+  /**
    * Deletes the account so that no profile can come back:
    * 1. the profile item becomes a marker holding no email or names, which
    *    every create and update is conditioned on (a request racing this one,

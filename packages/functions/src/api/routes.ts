@@ -6,7 +6,7 @@ import type { FunctionGrants } from "../definitions";
  * gets, on the Users table and on the user pool respectively.
  */
 export interface ApiRoute {
-  method: "GET" | "PATCH" | "DELETE";
+  method: "GET" | "POST" | "PATCH" | "DELETE";
   path: string;
   /** Handler path relative to the repo root, as SST expects it. */
   handler: string;
@@ -25,6 +25,13 @@ export const apiRoutes: readonly ApiRoute[] = [
     path: "/me",
     handler: "packages/functions/src/api/patch-me.handler",
     grants: { table: ["UpdateItem", "GetItem", "PutItem"], userPool: ["AdminGetUser"] },
+  },
+  {
+    // Called after the user verifies a new email: the pool's verified email becomes the profile's.
+    method: "POST",
+    path: "/me/email-sync",
+    handler: "packages/functions/src/api/sync-email.handler",
+    grants: { table: ["GetItem", "UpdateItem"], userPool: ["AdminGetUser"] },
   },
   {
     method: "DELETE",

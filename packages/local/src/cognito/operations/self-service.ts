@@ -57,7 +57,8 @@ export const selfServiceOperations = {
   async GetUserAttributeVerificationCode(services: Services, req: Request) {
     const { pool, user } = await verifyAccessToken(services, req.AccessToken);
     const attribute = verifiable(requiredString(req, "AttributeName", "attributeName"));
-    const value = user.attributes[attribute];
+    // A change waiting for verification gets its code at the new address.
+    const value = user.pendingAttributes?.[attribute] ?? user.attributes[attribute];
     if (!value) throw invalidParameter(`User has no attribute ${attribute}`);
     return serialUser(pool, user.username, async () => {
       const current = (await pool.getUser(user.username)) ?? user;
@@ -85,9 +86,16 @@ export const selfServiceOperations = {
         if (check.user) await pool.save(current, check.user);
         throw check.error;
       }
+      const { [attribute]: waiting, ...stillPending } = current.pendingAttributes ?? {};
+      const { pendingAttributes: _, ...verifiedUser } = check.user;
       const verified = {
-        ...check.user,
-        attributes: { ...current.attributes, [`${attribute}_verified`]: "true" },
+        ...verifiedUser,
+        attributes: {
+          ...current.attributes,
+          ...(waiting ? { [attribute]: waiting } : {}),
+          [`${attribute}_verified`]: "true",
+        },
+        ...(Object.keys(stillPending).length ? { pendingAttributes: stillPending } : {}),
         modifiedAt: nowMs(services),
       };
       try {
