@@ -19,7 +19,7 @@ export function newEmail(name: string): string {
 
 interface MailboxMessage {
   to: string;
-  kind: "signup" | "resend" | "forgot-password" | "verify-attribute" | "mfa";
+  kind: "signup" | "resend" | "forgot-password" | "verify-attribute" | "sign-in";
   code: string;
   sentAt: string;
 }

@@ -85,7 +85,8 @@ test("change the password: a wrong current password changes nothing, the new one
 
   await test.step("the old password no longer signs in, the new one does", async () => {
     await button(page, "Sign out").click();
-    await expect(heading(page)).toHaveText("Sign in");
+    await expectPath(page, "/sign-in");
+    await expect(page.getByRole("status")).toHaveText("You're signed out.");
     await signIn(page, email, PASSWORD);
     await expect(page.getByRole("alert")).toHaveText("Incorrect email or password.");
     await field(page, "Password").fill(NEW_PASSWORD);
@@ -152,6 +153,7 @@ test("change the email: the code goes to the new address; a wrong or an expired 
     await expectPath(page, "/profile");
     await expect(page.getByRole("status")).toHaveText(`Your email is now ${next}.`);
     expect(await emailOf(page)).toEqual({ email: next, verified: "true" });
+    await expect(page.getByTestId("profile-email")).toHaveText(next);
   });
 });
 

@@ -4,7 +4,7 @@ import { type ApiClient, createApiClient } from "./api";
 import { describeAuthError } from "./auth-errors";
 import { LoadError } from "./components/load-error";
 import type { Notice } from "./components/ui";
-import type { AppConfig } from "./config";
+import { type AppConfig, factorsOf, offersChoice } from "./config";
 import {
   currentLocation,
   extrasOf,
@@ -83,7 +83,7 @@ export function App({ config, api: apiOverride, initialLocation, signedIn: store
     [behindSignIn, onSessionExpired],
   );
 
-  const screenKey = `${location.key}|${"email" in route && route.name !== "sign-in" && route.name !== "sign-up" && route.name !== "forgot-password" ? route.email : ""}`;
+  const screenKey = `${location.key}|${location.search}`;
   return (
     <>
       <header className="topbar">
@@ -138,12 +138,38 @@ function ScreenFor({
     case "sign-in": {
       const SignIn = use(screens["sign-in"]());
       return (
-        <SignIn go={go} initialEmail={route.email} initialNotice={route.notice} next={route.next} />
+        <SignIn
+          go={go}
+          initialEmail={route.email}
+          initialNotice={route.notice}
+          next={route.next}
+          factors={factorsOf(config)}
+        />
       );
+    }
+    case "sign-in-method": {
+      const SignInMethod = use(screens["sign-in-method"]());
+      return <SignInMethod go={go} email={route.email} factors={route.factors} next={route.next} />;
+    }
+    case "sign-in-code": {
+      const SignInCode = use(screens["sign-in-code"]());
+      return (
+        <SignInCode
+          go={go}
+          email={route.email}
+          initialNotice={route.notice}
+          next={route.next}
+          mailboxUrl={config.mailboxUrl}
+        />
+      );
+    }
+    case "sign-in-totp": {
+      const SignInTotp = use(screens["sign-in-totp"]());
+      return <SignInTotp go={go} next={route.next} />;
     }
     case "sign-up": {
       const SignUp = use(screens["sign-up"]());
-      return <SignUp go={go} initialEmail={route.email} />;
+      return <SignUp go={go} initialEmail={route.email} signInWithSession={offersChoice(config)} />;
     }
     case "confirm": {
       const Confirm = use(screens.confirm());
@@ -200,6 +226,7 @@ function ScreenFor({
           initialNotice={route.notice}
           mailboxUrl={config.mailboxUrl}
           onSessionExpired={onSessionExpired}
+          syncEmail={() => api.syncEmail()}
         />
       );
     }

@@ -22,7 +22,12 @@ export type AuthStep =
   | "session"
   | "change-password"
   | "change-email"
-  | "verify-email";
+  | "verify-email"
+  | "sign-in-code"
+  | "sign-in-totp"
+  | "passkey-sign-in"
+  | "two-factor"
+  | "two-factor-setup";
 
 const NETWORK: FriendlyError = {
   message: "Can't reach the sign-in service. Check your connection and try again.",
@@ -138,12 +143,69 @@ const SESSION_ENDED: FriendlyError = {
   action: "sign-in",
 };
 
+const SIGN_IN_CODE_EXPIRED: FriendlyError = {
+  message: "That code has expired. Send a new code and use the latest one.",
+  action: "resend-code",
+};
+
+const PASSKEY_FAILED: FriendlyError = {
+  message:
+    "That passkey didn't sign you in: it may have been removed from your account. Choose another way to sign in.",
+};
+
 /**
- * What an error means on the screens of a signed-in person, where the same
- * names say something else than at sign-in (NotAuthorizedException is the
- * wrong current password, AliasExistsException another account's email).
+ * What an error means at one step, where the same name says something else
+ * than elsewhere (NotAuthorizedException is the wrong current password when
+ * changing it, an expired sign-in session after an emailed code).
  */
-const SIGNED_IN_STEPS: Partial<Record<AuthStep, Record<string, FriendlyError>>> = {
+const BY_STEP: Partial<Record<AuthStep, Record<string, FriendlyError>>> = {
+  "sign-in-code": {
+    // The sign-in session the code belongs to lasts minutes; after that the code can't be used.
+    NotAuthorizedException: SIGN_IN_CODE_EXPIRED,
+    ExpiredCodeException: SIGN_IN_CODE_EXPIRED,
+  },
+  "sign-in-totp": {
+    CodeMismatchException: {
+      message:
+        "That code isn't right, or was already used. Enter the next code your authenticator app shows.",
+    },
+    EnableSoftwareTokenMFAException: {
+      message:
+        "That code isn't right, or was already used. Enter the next code your authenticator app shows.",
+    },
+    NotAuthorizedException: {
+      message: "This sign-in took too long. Start again.",
+      action: "sign-in",
+    },
+  },
+  "two-factor-setup": {
+    CodeMismatchException: {
+      message:
+        "That code isn't right. Check the time on your device, then enter the code the app shows now.",
+    },
+    EnableSoftwareTokenMFAException: {
+      message:
+        "That code isn't right. Check the time on your device, then enter the code the app shows now.",
+    },
+    // The secret was replaced (a set-up started elsewhere) or the set-up session ended.
+    NotAuthorizedException: {
+      message:
+        "This set-up is no longer valid: it was restarted elsewhere. Open this page again to start over.",
+    },
+  },
+  "passkey-sign-in": {
+    NotAuthorizedException: PASSKEY_FAILED,
+    PasskeyRetrievalFailed: PASSKEY_FAILED,
+    PasskeyAuthenticationCanceled: {
+      message: "Signing in with a passkey was canceled. Try again, or choose another way.",
+    },
+    PasskeyOperationAborted: {
+      message: "Signing in with a passkey was canceled. Try again, or choose another way.",
+    },
+    PasskeyNotSupported: {
+      message: "This browser can't use passkeys. Choose another way to sign in.",
+    },
+  },
   "change-password": {
     NotAuthorizedException: {
       message: "Your current password isn't right. Check it and try again.",
@@ -180,6 +242,15 @@ function isEndedSession(error: unknown, name: string | undefined): boolean {
   );
 }
 
+/** Steps of a signed-in person, where a refused access token means the session has ended. */
+const SIGNED_IN_STEPS = new Set<AuthStep>([
+  "change-password",
+  "change-email",
+  "verify-email",
+  "two-factor",
+  "two-factor-setup",
+]);
+
 function errorName(error: unknown): string | undefined {
   if (typeof error !== "object" || error === null) return undefined;
   const name = (error as { name?: unknown }).name;
@@ -207,12 +278,9 @@ function isLockout(error: unknown, name: string | undefined): boolean {
 export function describeAuthError(error: unknown, step: AuthStep): FriendlyError {
   const name = errorName(error);
   if (isLockout(error, name)) return TOO_MANY;
-  const signedInStep = SIGNED_IN_STEPS[step];
-  if (signedInStep) {
-    if (isEndedSession(error, name)) return SESSION_ENDED;
-    const forStep = name ? signedInStep[name] : undefined;
-    if (forStep) return forStep;
-  }
+  if (SIGNED_IN_STEPS.has(step) && isEndedSession(error, name)) return SESSION_ENDED;
+  const forStep = name ? BY_STEP[step]?.[name] : undefined;
+  if (forStep) return forStep;
   const entry = name ? BY_NAME[name] : undefined;
   if (entry) {
     if ("message" in entry && typeof entry.message === "string") return entry as FriendlyError;

@@ -77,6 +77,7 @@ describe("a field added to the definition", () => {
       getProfile: vi.fn(async () => profile),
       updateProfile,
       deleteAccount: vi.fn(async () => {}),
+      syncEmail: vi.fn(),
     };
     render(
       <Profile

@@ -38,6 +38,7 @@ function setup(
     getProfile: vi.fn(async () => profile),
     updateProfile: vi.fn(),
     deleteAccount: vi.fn(async () => {}),
+    syncEmail: vi.fn(async () => profile),
     ...api,
   };
   render(<Profile api={client} apiUrl="https://api.example.com" {...handlers} />);

@@ -8,6 +8,9 @@ import type { Route } from "../routes";
  */
 export const screens = {
   "sign-in": lazily(() => import("./sign-in").then((m) => m.SignIn)),
+  "sign-in-method": lazily(() => import("./sign-in-method").then((m) => m.SignInMethod)),
+  "sign-in-code": lazily(() => import("./sign-in-code").then((m) => m.SignInCode)),
+  "sign-in-totp": lazily(() => import("./sign-in-totp").then((m) => m.SignInTotp)),
   "sign-up": lazily(() => import("./sign-up").then((m) => m.SignUp)),
   confirm: lazily(() => import("./confirm").then((m) => m.Confirm)),
   "forgot-password": lazily(() => import("./forgot-password").then((m) => m.ForgotPassword)),
@@ -25,6 +28,9 @@ export const screens = {
  */
 export const prefetched: (keyof typeof screens)[] = [
   "sign-in",
+  "sign-in-method",
+  "sign-in-code",
+  "sign-in-totp",
   "sign-up",
   "confirm",
   "forgot-password",

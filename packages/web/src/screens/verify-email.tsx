@@ -16,8 +16,11 @@ export function VerifyEmail({
   initialNotice,
   mailboxUrl,
   onSessionExpired,
+  syncEmail,
 }: {
   go: Navigate;
+  /** Brings the profile's email in step with the one just verified. */
+  syncEmail: () => Promise<unknown>;
   /** The new address, from the URL: shown and used for the local mailbox only. */
   email: string;
   initialNotice?: Notice;
@@ -52,6 +55,8 @@ export function VerifyEmail({
     } catch (error) {
       return fail(error, "verify-email", () => void verify.run());
     }
+    // The profile follows at once; should this fail, GET /me and reconcile catch up later.
+    await syncEmail().catch(() => {});
     go({
       name: "profile",
       notice: {
