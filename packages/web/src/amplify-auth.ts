@@ -10,6 +10,7 @@ export {
   confirmSignUp,
   confirmUserAttribute,
   fetchAuthSession,
+  fetchMFAPreference,
   resendSignUpCode,
   resetPassword,
   sendUserAttributeVerificationCode,

@@ -192,6 +192,7 @@ function ScreenFor({
       return (
         <Profile
           go={go}
+          totpMfa={config.totpMfa}
           api={api}
           apiUrl={config.apiUrl}
           initialNotice={route.notice}
@@ -229,6 +230,10 @@ function ScreenFor({
           syncEmail={() => api.syncEmail()}
         />
       );
+    }
+    case "two-factor": {
+      const TwoFactor = use(screens["two-factor"]());
+      return <TwoFactor go={go} onSessionExpired={onSessionExpired} />;
     }
     case "not-found": {
       const NotFound = use(screens["not-found"]());

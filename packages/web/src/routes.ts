@@ -29,6 +29,11 @@ export const pages = {
   "change-password": { path: "/change-password", title: "Change password", access: "signed-in" },
   "change-email": { path: "/change-email", title: "Change email", access: "signed-in" },
   "verify-email": { path: "/verify-email", title: "Verify your new email", access: "signed-in" },
+  "two-factor": {
+    path: "/two-factor",
+    title: "Two-factor authentication",
+    access: "signed-in",
+  },
 } as const satisfies Record<string, { path: string; title: string; access: Access }>;
 
 export type PageName = keyof typeof pages;
@@ -50,6 +55,7 @@ export type Route =
   | { name: "change-password" }
   | { name: "change-email" }
   | { name: "verify-email"; email?: string; notice?: Notice }
+  | { name: "two-factor" }
   | { name: "not-found" };
 
 export type Navigate = (route: Route) => void;
@@ -149,6 +155,7 @@ export function routeAt(path: string, search: string, extras: Extras = {}): Rout
       return { name, email: query.get("email") ?? "", ...(notice ? { notice } : {}) };
     case "change-password":
     case "change-email":
+    case "two-factor":
       return { name };
     default:
       return { name, ...(email ? { email } : {}) };

@@ -90,6 +90,7 @@ describe("routes", () => {
         "sign-in-method.html",
         "sign-in-code.html",
         "sign-in-totp.html",
+        "two-factor.html",
         "confirm.html",
         "forgot-password.html",
         "index.html",

@@ -10,8 +10,14 @@ export function Profile({
   go,
   apiUrl,
   initialNotice,
+  totpMfa,
   ...handlers
-}: ProfileHandlers & { go: Navigate; apiUrl: string; initialNotice?: Notice }) {
+}: ProfileHandlers & {
+  go: Navigate;
+  apiUrl: string;
+  initialNotice?: Notice;
+  totpMfa?: boolean;
+}) {
   const { load, draft, notice, reload, save, remove, leave, leaveEverywhere, busy } = useProfile(
     handlers,
     initialNotice,
@@ -60,6 +66,7 @@ export function Profile({
       />
       <Security
         go={go}
+        totpMfa={totpMfa}
         busy={busy}
         signingOutEverywhere={leaveEverywhere.pending}
         onSignOutEverywhere={() => void leaveEverywhere.run()}

@@ -1,4 +1,5 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect, useState } from "react";
+import { auth } from "../../amplify";
 import { ActionButton, LinkButton } from "../../components/ui";
 import type { Navigate } from "../../routes";
 
@@ -8,12 +9,16 @@ export function Security({
   busy,
   signingOutEverywhere,
   onSignOutEverywhere,
+  totpMfa = false,
 }: {
   go: Navigate;
+  /** Whether the pool lets people turn on TOTP two-factor authentication. */
+  totpMfa?: boolean;
   busy: boolean;
   signingOutEverywhere: boolean;
   onSignOutEverywhere: () => void;
 }) {
+  const twoFactor = useTwoFactorStatus(totpMfa);
   return (
     <section className="security" aria-labelledby="security-title">
       <h2 id="security-title">Security</h2>
@@ -24,6 +29,26 @@ export function Security({
         <Item label="Email" detail="Move your account to another address, once you've verified it.">
           <LinkButton onClick={() => go({ name: "change-email" })}>Change email</LinkButton>
         </Item>
+        {totpMfa ? (
+          <Item
+            label="Two-factor authentication"
+            detail={
+              twoFactor === "on"
+                ? "On: signing in with your password also asks for a code from your authenticator app."
+                : twoFactor === "off"
+                  ? "Off: add a code from an authenticator app to signing in with your password."
+                  : "Checking…"
+            }
+          >
+            {twoFactor === "unknown" ? null : (
+              <LinkButton onClick={() => go({ name: "two-factor" })}>
+                {twoFactor === "on"
+                  ? "Turn off two-factor authentication"
+                  : "Turn on two-factor authentication"}
+              </LinkButton>
+            )}
+          </Item>
+        ) : null}
         <Item label="Sessions" detail="End your session on this and every other device.">
           <ActionButton
             disabled={busy}
@@ -48,4 +73,25 @@ function Item({ label, detail, children }: { label: string; detail: string; chil
       {children}
     </li>
   );
+}
+
+/** Whether TOTP is on for this user (GetUser's UserMFASettingList, through Amplify). */
+function useTwoFactorStatus(enabled: boolean): "on" | "off" | "unknown" {
+  const [status, setStatus] = useState<"on" | "off" | "unknown">("unknown");
+  useEffect(() => {
+    if (!enabled) return;
+    let current = true;
+    auth()
+      .then(({ fetchMFAPreference }) => fetchMFAPreference())
+      .then(({ enabled: methods }) => {
+        if (current) setStatus(methods?.includes("TOTP") ? "on" : "off");
+      })
+      .catch(() => {
+        if (current) setStatus("off");
+      });
+    return () => {
+      current = false;
+    };
+  }, [enabled]);
+  return status;
 }
