@@ -149,7 +149,15 @@ function ScreenFor({
     }
     case "sign-in-method": {
       const SignInMethod = use(screens["sign-in-method"]());
-      return <SignInMethod go={go} email={route.email} factors={route.factors} next={route.next} />;
+      return (
+        <SignInMethod
+          go={go}
+          email={route.email}
+          factors={route.factors}
+          initialNotice={route.notice}
+          next={route.next}
+        />
+      );
     }
     case "sign-in-code": {
       const SignInCode = use(screens["sign-in-code"]());
@@ -192,6 +200,7 @@ function ScreenFor({
       return (
         <Profile
           go={go}
+          passkeys={factorsOf(config).includes("WEB_AUTHN")}
           totpMfa={config.totpMfa}
           api={api}
           apiUrl={config.apiUrl}
@@ -230,6 +239,10 @@ function ScreenFor({
           syncEmail={() => api.syncEmail()}
         />
       );
+    }
+    case "passkeys": {
+      const Passkeys = use(screens.passkeys());
+      return <Passkeys go={go} onSessionExpired={onSessionExpired} />;
     }
     case "two-factor": {
       const TwoFactor = use(screens["two-factor"]());

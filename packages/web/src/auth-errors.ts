@@ -27,7 +27,8 @@ export type AuthStep =
   | "sign-in-totp"
   | "passkey-sign-in"
   | "two-factor"
-  | "two-factor-setup";
+  | "two-factor-setup"
+  | "passkeys";
 
 const NETWORK: FriendlyError = {
   message: "Can't reach the sign-in service. Check your connection and try again.",
@@ -193,6 +194,19 @@ const BY_STEP: Partial<Record<AuthStep, Record<string, FriendlyError>>> = {
         "This set-up is no longer valid: it was restarted elsewhere. Open this page again to start over.",
     },
   },
+  passkeys: {
+    PasskeyRegistrationCanceled: { message: "Adding the passkey was canceled. Nothing changed." },
+    PasskeyOperationAborted: { message: "Adding the passkey was canceled. Nothing changed." },
+    PasskeyAlreadyExists: { message: "This device already has a passkey for your account." },
+    PasskeyNotSupported: { message: "This browser can't create passkeys." },
+    WebAuthnNotEnabledException: { message: "Passkeys aren't enabled for this app." },
+    WebAuthnCredentialNotSupportedException: {
+      message: "This passkey isn't supported. Try another device or browser.",
+    },
+    ResourceNotFoundException: {
+      message: "That passkey was already removed. The list now shows what your account has.",
+    },
+  },
   "passkey-sign-in": {
     NotAuthorizedException: PASSKEY_FAILED,
     PasskeyRetrievalFailed: PASSKEY_FAILED,
@@ -249,6 +263,7 @@ const SIGNED_IN_STEPS = new Set<AuthStep>([
   "verify-email",
   "two-factor",
   "two-factor-setup",
+  "passkeys",
 ]);
 
 function errorName(error: unknown): string | undefined {

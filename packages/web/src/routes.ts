@@ -29,6 +29,7 @@ export const pages = {
   "change-password": { path: "/change-password", title: "Change password", access: "signed-in" },
   "change-email": { path: "/change-email", title: "Change email", access: "signed-in" },
   "verify-email": { path: "/verify-email", title: "Verify your new email", access: "signed-in" },
+  passkeys: { path: "/passkeys", title: "Passkeys", access: "signed-in" },
   "two-factor": {
     path: "/two-factor",
     title: "Two-factor authentication",
@@ -45,7 +46,13 @@ export type SignedInPage = PageOf<"signed-in">;
 
 export type Route =
   | { name: "sign-in"; email?: string; notice?: Notice; next?: SignedInPage }
-  | { name: "sign-in-method"; email?: string; factors?: Factor[]; next?: SignedInPage }
+  | {
+      name: "sign-in-method";
+      email?: string;
+      factors?: Factor[];
+      notice?: Notice;
+      next?: SignedInPage;
+    }
   | { name: "sign-in-code"; email: string; notice?: Notice; next?: SignedInPage }
   | { name: "sign-in-totp"; next?: SignedInPage }
   | { name: "sign-up"; email?: string }
@@ -56,6 +63,7 @@ export type Route =
   | { name: "change-email" }
   | { name: "verify-email"; email?: string; notice?: Notice }
   | { name: "two-factor" }
+  | { name: "passkeys" }
   | { name: "not-found" };
 
 export type Navigate = (route: Route) => void;
@@ -131,6 +139,7 @@ export function routeAt(path: string, search: string, extras: Extras = {}): Rout
         name,
         ...(email ? { email } : {}),
         ...(factors ? { factors } : {}),
+        ...(notice ? { notice } : {}),
         ...(next ? { next } : {}),
       };
     case "sign-in-code":
@@ -156,6 +165,7 @@ export function routeAt(path: string, search: string, extras: Extras = {}): Rout
     case "change-password":
     case "change-email":
     case "two-factor":
+    case "passkeys":
       return { name };
     default:
       return { name, ...(email ? { email } : {}) };

@@ -91,6 +91,7 @@ describe("routes", () => {
         "sign-in-code.html",
         "sign-in-totp.html",
         "two-factor.html",
+        "passkeys.html",
         "confirm.html",
         "forgot-password.html",
         "index.html",

@@ -18,6 +18,7 @@ export const screens = {
   "change-password": lazily(() => import("./change-password").then((m) => m.ChangePassword)),
   "change-email": lazily(() => import("./change-email").then((m) => m.ChangeEmail)),
   "verify-email": lazily(() => import("./verify-email").then((m) => m.VerifyEmail)),
+  passkeys: lazily(() => import("./passkeys").then((m) => m.Passkeys)),
   "two-factor": lazily(() => import("./two-factor").then((m) => m.TwoFactor)),
   "not-found": lazily(() => import("./not-found").then((m) => m.NotFound)),
 } satisfies Record<Route["name"], unknown>;

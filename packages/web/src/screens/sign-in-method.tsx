@@ -20,15 +20,17 @@ export function SignInMethod({
   go,
   email = "",
   factors,
+  initialNotice,
   next = "profile",
 }: {
+  initialNotice?: Notice;
   go: Navigate;
   email?: string;
   /** Held in memory only: after a reload the sign-in starts again. */
   factors?: Factor[];
   next?: SignedInPage;
 }) {
-  const [notice, setNotice] = useState<Notice>();
+  const [notice, setNotice] = useState<Notice | undefined>(initialNotice);
   const [chosen, setChosen] = useState<Factor>();
 
   const choose = useAction(async (factor: Factor) => {

@@ -30,6 +30,9 @@ export const UNCONFIRMED: Notice = {
   text: "This email isn't confirmed yet. Enter the code we emailed you when you signed up, or choose Resend code to get a new one.",
 };
 
+const NO_PASSKEY =
+  "There's no passkey for this account: it may have been removed. Choose another way to sign in.";
+
 const UNSUPPORTED: Notice = {
   tone: "error",
   text: "This account needs a sign-in step this app doesn't support.",
@@ -100,7 +103,18 @@ export function SignIn({
     if (invalid) return setNotice({ tone: "error", text: invalid });
     setNotice(undefined);
     try {
-      follow(await signInWithChoice(email, factor));
+      const step = await signInWithChoice(email, factor);
+      if (step.outcome === "choose" && factor === "WEB_AUTHN" && !step.factors?.includes(factor)) {
+        // The pool lists the user's passkeys: none left (removed, or never added).
+        return go({
+          name: "sign-in-method",
+          email: address,
+          factors: step.factors ?? [],
+          notice: { tone: "error", text: NO_PASSKEY },
+          ...(next === "profile" ? {} : { next }),
+        });
+      }
+      follow(step);
     } catch (error) {
       const step = factor === "WEB_AUTHN" ? "passkey-sign-in" : "sign-in";
       failed(error, step, () => void withFactor.run(factor));

@@ -11,12 +11,14 @@ export function Profile({
   apiUrl,
   initialNotice,
   totpMfa,
+  passkeys,
   ...handlers
 }: ProfileHandlers & {
   go: Navigate;
   apiUrl: string;
   initialNotice?: Notice;
   totpMfa?: boolean;
+  passkeys?: boolean;
 }) {
   const { load, draft, notice, reload, save, remove, leave, leaveEverywhere, busy } = useProfile(
     handlers,
@@ -67,6 +69,7 @@ export function Profile({
       <Security
         go={go}
         totpMfa={totpMfa}
+        passkeys={passkeys}
         busy={busy}
         signingOutEverywhere={leaveEverywhere.pending}
         onSignOutEverywhere={() => void leaveEverywhere.run()}

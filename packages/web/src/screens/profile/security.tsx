@@ -10,7 +10,10 @@ export function Security({
   signingOutEverywhere,
   onSignOutEverywhere,
   totpMfa = false,
+  passkeys = false,
 }: {
+  /** Whether the pool allows passkeys (WEB_AUTHN) as a first factor. */
+  passkeys?: boolean;
   go: Navigate;
   /** Whether the pool lets people turn on TOTP two-factor authentication. */
   totpMfa?: boolean;
@@ -47,6 +50,14 @@ export function Security({
                   : "Turn on two-factor authentication"}
               </LinkButton>
             )}
+          </Item>
+        ) : null}
+        {passkeys ? (
+          <Item
+            label="Passkeys"
+            detail="Sign in with this device's fingerprint, face or screen lock."
+          >
+            <LinkButton onClick={() => go({ name: "passkeys" })}>Manage passkeys</LinkButton>
           </Item>
         ) : null}
         <Item label="Sessions" detail="End your session on this and every other device.">
