@@ -123,3 +123,32 @@ test("turn on TOTP with a QR code and a first code; sign in with it; a wrong or 
     await expect(page.getByTestId("profile-email")).toHaveText(email);
   });
 });
+
+test("a second device starting the set-up mid-way: the first one's code is refused, nothing changes", async ({
+  page,
+  browser,
+}) => {
+  const email = await signedUp(page, "evelyn");
+  const other = await browser.newContext();
+  const second = await other.newPage();
+  await second.goto(`${outputs().webUrl}/sign-in`);
+  await signIn(second, email, PASSWORD);
+  await expect(second.getByTestId("profile-email")).toHaveText(email);
+
+  await button(page, "Turn on two-factor authentication").click();
+  const first = (await page.getByTestId("totp-secret").textContent()) ?? "";
+  await button(second, "Turn on two-factor authentication").click();
+  const replacing = (await second.getByTestId("totp-secret").textContent()) ?? "";
+  expect(replacing).not.toBe(first);
+
+  await field(page, "Code").fill(totpFor(first).generate());
+  await button(page, "Verify").click();
+  await expect(page.getByRole("alert")).toHaveText(/isn't right|no longer valid/);
+  expect(await mfaSettings(page)).toEqual([]);
+
+  await field(second, "Code").fill(totpFor(replacing).generate());
+  await button(second, "Verify").click();
+  await expect(second.getByRole("status")).toHaveText("Two-factor authentication is on.");
+  expect(await mfaSettings(second)).toEqual(["SOFTWARE_TOKEN_MFA"]);
+  await other.close();
+});
