@@ -1,7 +1,7 @@
 import { connectOrigins, contentSecurityPolicy } from "@userprofile/web/site/headers";
 import { NOT_FOUND_PAGE } from "@userprofile/web/site/routing";
 import { api } from "./api";
-import { userPool, webClient } from "./auth";
+import { enabledFirstAuthFactors, totpMfaEnabled, userPool, webClient } from "./auth";
 import { cspKey, headersStore, router } from "./router";
 
 export const webEnvironment = {
@@ -9,6 +9,9 @@ export const webEnvironment = {
   VITE_USER_POOL_ID: userPool.id,
   VITE_USER_POOL_CLIENT_ID: webClient.id,
   VITE_API_URL: api.url,
+  // What the pool enables, so the app offers only that (a stage without SES has no email codes).
+  VITE_SIGN_IN_FACTORS: enabledFirstAuthFactors.join(","),
+  VITE_TOTP_MFA: totpMfaEnabled ? "on" : "off",
 };
 
 /**

@@ -63,14 +63,20 @@ function partOf(evaluation: Evaluation, componentType: string, name: string, typ
   return only(childrenOf(evaluation, component, type), `${type} of ${name}`);
 }
 
-/** What the web app must be built (or served) with to reach this stage's backend. */
+/**
+ * What the web app must be built (or served) with to reach this stage's
+ * backend, and to offer exactly the sign-in methods its pool allows.
+ */
 export function expectedWebEnvironment(evaluation: Evaluation) {
   const { pool, client, api } = appResources(evaluation);
+  const policy = pool.inputs.signInPolicy as { allowedFirstAuthFactors?: string[] } | undefined;
   return {
     VITE_REGION: region,
     VITE_USER_POOL_ID: text(pool, "id"),
     VITE_USER_POOL_CLIENT_ID: text(client, "id"),
     VITE_API_URL: text(api, "apiEndpoint"),
+    VITE_SIGN_IN_FACTORS: (policy?.allowedFirstAuthFactors ?? ["PASSWORD"]).join(","),
+    VITE_TOTP_MFA: pool.inputs.mfaConfiguration === "OPTIONAL" ? "on" : "off",
   };
 }
 

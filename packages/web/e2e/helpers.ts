@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
 import { OUTPUTS_VARIABLE, type StackOutputs } from "./local-stack";
 
 /** The outputs of the stack the global setup found or started. */
@@ -19,7 +19,7 @@ export function newEmail(name: string): string {
 
 interface MailboxMessage {
   to: string;
-  kind: "signup" | "resend" | "forgot-password";
+  kind: "signup" | "resend" | "forgot-password" | "verify-attribute" | "sign-in";
   code: string;
   sentAt: string;
 }
@@ -96,6 +96,33 @@ export async function expectPath(page: Page, path: string) {
       return `${url.pathname}${url.search}`;
     })
     .toBe(path);
+}
+
+/**
+ * Moves the focus with Tab alone until it reaches `target` (as a keyboard
+ * user would), then presses Enter on it; fails if Tab never gets there.
+ */
+export async function pressWithKeyboard(page: Page, target: Locator, maxTabs = 40) {
+  for (let tabs = 0; tabs < maxTabs; tabs++) {
+    if (await target.evaluate((element) => element === document.activeElement)) {
+      await page.keyboard.press("Enter");
+      return;
+    }
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tab never reached ${target}`);
+}
+
+/** Types into a field reached with Tab alone. */
+export async function typeWithKeyboard(page: Page, target: Locator, text: string, maxTabs = 40) {
+  for (let tabs = 0; tabs < maxTabs; tabs++) {
+    if (await target.evaluate((element) => element === document.activeElement)) {
+      await page.keyboard.type(text);
+      return;
+    }
+    await page.keyboard.press("Tab");
+  }
+  throw new Error(`Tab never reached ${target}`);
 }
 
 /** No serious or critical accessibility violation on the screen as it is now (axe-core). */

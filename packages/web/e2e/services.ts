@@ -1,5 +1,6 @@
 import {
   CognitoIdentityProviderClient,
+  DescribeUserPoolCommand,
   GetTokensFromRefreshTokenCommand,
   GetUserCommand,
   InitiateAuthCommand,
@@ -55,6 +56,15 @@ export function refreshTokenAuth(refreshToken: string) {
   );
 }
 
+/** Whether the pool keeps a changed email unused until it is verified (UserAttributeUpdateSettings). */
+export async function keepsEmailUntilVerified(): Promise<boolean> {
+  const { UserPool } = await userPool().send(
+    new DescribeUserPoolCommand({ UserPoolId: outputs().userPoolId }),
+  );
+  const settings = UserPool?.UserAttributeUpdateSettings;
+  return settings?.AttributesRequireVerificationBeforeUpdate?.includes("email") ?? false;
+}
+
 export function getUser(accessToken: string) {
   return userPool().send(new GetUserCommand({ AccessToken: accessToken }));
 }
@@ -84,6 +94,33 @@ export async function storedTokens(page: Page) {
     if (!idToken || !accessToken || !refreshToken) return undefined;
     return { idToken, accessToken, refreshToken };
   }, outputs().userPoolClientId);
+}
+
+/** Rewrites Amplify's stored tokens in localStorage, as time passing or a revoked session would. */
+export async function editStoredTokens(
+  page: Page,
+  edit: { expire?: boolean; breakRefreshToken?: boolean },
+) {
+  return page.evaluate((edit) => {
+    const b64url = (text: string) =>
+      btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    const fromB64url = (text: string) => atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+    const changed: string[] = [];
+    for (const key of Object.keys(localStorage)) {
+      if (edit.expire && /\.(idToken|accessToken)$/.test(key)) {
+        const [header, payload, signature] = (localStorage.getItem(key) ?? "").split(".");
+        const claims = JSON.parse(fromB64url(payload ?? ""));
+        claims.exp = Math.floor(Date.now() / 1000) - 60;
+        localStorage.setItem(key, `${header}.${b64url(JSON.stringify(claims))}.${signature}`);
+        changed.push(key);
+      }
+      if (edit.breakRefreshToken && key.endsWith(".refreshToken")) {
+        localStorage.setItem(key, "revoked");
+        changed.push(key);
+      }
+    }
+    return changed;
+  }, edit);
 }
 
 /** A JWT's claims, unverified: the test reads what the app sent, it does not trust it. */

@@ -1,6 +1,7 @@
 import { expect, type Page, test } from "@playwright/test";
 import { button, codeFor, field, heading, newEmail, outputs, screenshot, signUp } from "./helpers";
 import {
+  editStoredTokens,
   getTokensFromRefreshToken,
   getUser,
   refreshTokenAuth,
@@ -17,33 +18,6 @@ async function signedUpAndIn(page: Page) {
   await button(page, "Confirm").click();
   await expect(page.getByTestId("profile-email")).toHaveText(email);
   return email;
-}
-
-/** Rewrites Amplify's stored tokens in localStorage, as time passing or a revoked session would. */
-async function editStoredTokens(
-  page: Page,
-  edit: { expire?: boolean; breakRefreshToken?: boolean },
-) {
-  return page.evaluate((edit) => {
-    const b64url = (text: string) =>
-      btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-    const fromB64url = (text: string) => atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    const changed: string[] = [];
-    for (const key of Object.keys(localStorage)) {
-      if (edit.expire && /\.(idToken|accessToken)$/.test(key)) {
-        const [header, payload, signature] = (localStorage.getItem(key) ?? "").split(".");
-        const claims = JSON.parse(fromB64url(payload ?? ""));
-        claims.exp = Math.floor(Date.now() / 1000) - 60;
-        localStorage.setItem(key, `${header}.${b64url(JSON.stringify(claims))}.${signature}`);
-        changed.push(key);
-      }
-      if (edit.breakRefreshToken && key.endsWith(".refreshToken")) {
-        localStorage.setItem(key, "revoked");
-        changed.push(key);
-      }
-    }
-    return changed;
-  }, edit);
 }
 
 test("expired tokens are refreshed before the API sees them", async ({ page }) => {

@@ -4,14 +4,21 @@ import { defaultStorage } from "aws-amplify/utils";
 import { type AppConfig, amplifyConfig } from "./config";
 
 export {
+  autoSignIn,
   confirmResetPassword,
+  confirmSignIn,
   confirmSignUp,
+  confirmUserAttribute,
   fetchAuthSession,
+  fetchMFAPreference,
   resendSignUpCode,
   resetPassword,
+  sendUserAttributeVerificationCode,
   signIn,
   signOut,
   signUp,
+  updatePassword,
+  updateUserAttribute,
 } from "aws-amplify/auth";
 export { cognitoUserPoolsTokenProvider } from "aws-amplify/auth/cognito";
 export { Hub } from "aws-amplify/utils";

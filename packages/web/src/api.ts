@@ -23,6 +23,8 @@ export interface ApiClient {
   getProfile(): Promise<Profile>;
   updateProfile(changes: ProfileChanges): Promise<Profile>;
   deleteAccount(): Promise<void>;
+  /** Copies the pool's newly verified email into the profile (POST /me/email-sync). */
+  syncEmail(): Promise<Profile>;
 }
 
 const MESSAGES: Record<ApiErrorKind, string> = {
@@ -52,13 +54,18 @@ export function createApiClient(
     return value;
   }
 
-  async function send(method: string, body: unknown, forceRefresh: boolean): Promise<Response> {
+  async function send(
+    method: string,
+    path: string,
+    body: unknown,
+    forceRefresh: boolean,
+  ): Promise<Response> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${await bearer(forceRefresh)}`,
     };
     if (body !== undefined) headers["content-type"] = "application/json";
     try {
-      return await fetchImpl(`${apiUrl}/me`, {
+      return await fetchImpl(`${apiUrl}${path}`, {
         method,
         headers,
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -68,9 +75,9 @@ export function createApiClient(
     }
   }
 
-  async function request(method: string, body?: unknown): Promise<Response> {
-    let response = await send(method, body, false);
-    if (response.status === 401) response = await send(method, body, true);
+  async function request(method: string, body?: unknown, path = "/me"): Promise<Response> {
+    let response = await send(method, path, body, false);
+    if (response.status === 401) response = await send(method, path, body, true);
     if (response.ok) return response;
     throw await toError(response);
   }
@@ -84,6 +91,9 @@ export function createApiClient(
     },
     async deleteAccount() {
       await request("DELETE");
+    },
+    async syncEmail() {
+      return (await (await request("POST", undefined, "/me/email-sync")).json()) as Profile;
     },
   };
 }

@@ -4,7 +4,7 @@ import { type ApiClient, createApiClient } from "./api";
 import { describeAuthError } from "./auth-errors";
 import { LoadError } from "./components/load-error";
 import type { Notice } from "./components/ui";
-import type { AppConfig } from "./config";
+import { type AppConfig, factorsOf, offersChoice } from "./config";
 import {
   currentLocation,
   extrasOf,
@@ -77,13 +77,13 @@ export function App({ config, api: apiOverride, initialLocation, signedIn: store
       .catch(() => {});
   }, [leave]);
 
-  const onProfile = route.name === "profile";
+  const behindSignIn = route.name !== "not-found" && pages[route.name].access === "signed-in";
   useEffect(
-    () => (onProfile ? keepSessionFresh(onSessionExpired) : undefined),
-    [onProfile, onSessionExpired],
+    () => (behindSignIn ? keepSessionFresh(onSessionExpired) : undefined),
+    [behindSignIn, onSessionExpired],
   );
 
-  const screenKey = `${location.key}|${route.name === "confirm" ? route.email : ""}`;
+  const screenKey = `${location.key}|${location.search}`;
   return (
     <>
       <header className="topbar">
@@ -138,12 +138,46 @@ function ScreenFor({
     case "sign-in": {
       const SignIn = use(screens["sign-in"]());
       return (
-        <SignIn go={go} initialEmail={route.email} initialNotice={route.notice} next={route.next} />
+        <SignIn
+          go={go}
+          initialEmail={route.email}
+          initialNotice={route.notice}
+          next={route.next}
+          factors={factorsOf(config)}
+        />
       );
+    }
+    case "sign-in-method": {
+      const SignInMethod = use(screens["sign-in-method"]());
+      return (
+        <SignInMethod
+          go={go}
+          email={route.email}
+          factors={route.factors}
+          initialNotice={route.notice}
+          next={route.next}
+        />
+      );
+    }
+    case "sign-in-code": {
+      const SignInCode = use(screens["sign-in-code"]());
+      return (
+        <SignInCode
+          go={go}
+          email={route.email}
+          initialNotice={route.notice}
+          next={route.next}
+          mailboxUrl={config.mailboxUrl}
+        />
+      );
+    }
+    case "sign-in-totp": {
+      const SignInTotp = use(screens["sign-in-totp"]());
+      return <SignInTotp go={go} next={route.next} />;
     }
     case "sign-up": {
       const SignUp = use(screens["sign-up"]());
-      return <SignUp go={go} initialEmail={route.email} />;
+      return <SignUp go={go} initialEmail={route.email} signInWithSession={offersChoice(config)} />;
     }
     case "confirm": {
       const Confirm = use(screens.confirm());
@@ -165,17 +199,54 @@ function ScreenFor({
       const Profile = use(screens.profile());
       return (
         <Profile
+          go={go}
+          passkeys={factorsOf(config).includes("WEB_AUTHN")}
+          totpMfa={config.totpMfa}
           api={api}
           apiUrl={config.apiUrl}
           initialNotice={route.notice}
           endSession={(options) => endSession(config, options)}
-          onSignedOut={() => leave({ tone: "success", text: "You're signed out." })}
+          onSignedOut={(everywhere) =>
+            leave({
+              tone: "success",
+              text: everywhere ? "You're signed out on every device." : "You're signed out.",
+            })
+          }
           onDeleted={() =>
             leave({ tone: "success", text: "Your account and profile were deleted." })
           }
           onSessionExpired={onSessionExpired}
         />
       );
+    }
+    case "change-password": {
+      const ChangePassword = use(screens["change-password"]());
+      return <ChangePassword go={go} onSessionExpired={onSessionExpired} />;
+    }
+    case "change-email": {
+      const ChangeEmail = use(screens["change-email"]());
+      return <ChangeEmail go={go} onSessionExpired={onSessionExpired} />;
+    }
+    case "verify-email": {
+      const VerifyEmail = use(screens["verify-email"]());
+      return (
+        <VerifyEmail
+          go={go}
+          email={route.email ?? ""}
+          initialNotice={route.notice}
+          mailboxUrl={config.mailboxUrl}
+          onSessionExpired={onSessionExpired}
+          syncEmail={() => api.syncEmail()}
+        />
+      );
+    }
+    case "passkeys": {
+      const Passkeys = use(screens.passkeys());
+      return <Passkeys go={go} onSessionExpired={onSessionExpired} />;
+    }
+    case "two-factor": {
+      const TwoFactor = use(screens["two-factor"]());
+      return <TwoFactor go={go} onSessionExpired={onSessionExpired} />;
     }
     case "not-found": {
       const NotFound = use(screens["not-found"]());

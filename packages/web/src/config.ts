@@ -1,3 +1,7 @@
+/** The first factors a pool can allow (its sign-in policy); the app offers only what is enabled. */
+export const FACTORS = ["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"] as const;
+export type Factor = (typeof FACTORS)[number];
+
 export interface AppConfig {
   region?: string;
   userPoolId: string;
@@ -7,6 +11,25 @@ export interface AppConfig {
   cognitoEndpoint?: string;
   /** Set only against the local stack: where the emulator's sent codes can be read. */
   mailboxUrl?: string;
+  /** What the pool's sign-in policy allows beyond a password (VITE_SIGN_IN_FACTORS); a password alone if unset. */
+  signInFactors?: Factor[];
+  /** Whether people may turn on TOTP two-factor authentication (VITE_TOTP_MFA). */
+  totpMfa?: boolean;
+}
+
+/** The first factors offered: always the password (SRP), and what the pool enables beside it. */
+export function factorsOf(config: AppConfig): Factor[] {
+  return config.signInFactors?.length ? config.signInFactors : ["PASSWORD"];
+}
+
+/** Choice-based sign-in (USER_AUTH) is on when the pool allows any factor beside the password. */
+export function offersChoice(config: AppConfig): boolean {
+  return factorsOf(config).some((factor) => factor !== "PASSWORD");
+}
+
+function readFactors(value: string | undefined): Factor[] {
+  const named = (value ?? "").split(",").map((part) => part.trim().toUpperCase());
+  return FACTORS.filter((factor) => named.includes(factor));
 }
 
 export type ConfigResult = { ok: true; config: AppConfig } | { ok: false; missing: string[] };
@@ -26,6 +49,8 @@ export function readConfig(env: Record<string, string | undefined>): ConfigResul
   const cognitoEndpoint = value("VITE_COGNITO_ENDPOINT");
   const mailboxUrl = value("VITE_MAILBOX_URL");
   const region = value("VITE_REGION");
+  const signInFactors = readFactors(value("VITE_SIGN_IN_FACTORS"));
+  const totpMfa = value("VITE_TOTP_MFA") === "on";
   return {
     ok: true,
     config: {
@@ -35,6 +60,8 @@ export function readConfig(env: Record<string, string | undefined>): ConfigResul
       apiUrl: trimSlash(value(REQUIRED.apiUrl) as string),
       ...(cognitoEndpoint ? { cognitoEndpoint: trimSlash(cognitoEndpoint) } : {}),
       ...(mailboxUrl ? { mailboxUrl: trimSlash(mailboxUrl) } : {}),
+      ...(signInFactors.length ? { signInFactors } : {}),
+      ...(totpMfa ? { totpMfa } : {}),
     },
   };
 }

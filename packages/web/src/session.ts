@@ -51,8 +51,43 @@ export function keepSessionFresh(onExpired: () => void): () => void {
 
 export type RevokeOutcome = "revoked" | "unreachable" | "refused";
 
-/** Errors after which the same RevokeToken call can succeed later. */
+/** Errors after which the same call can succeed later. */
 const RETRY_LATER = new Set(["InternalErrorException", "TooManyRequestsException"]);
+
+/**
+ * One call to the user pool's API, past Amplify (which ignores the failures
+ * of the two calls made this way). "refused" means retrying can't help.
+ */
+async function callUserPool(
+  endpoint: string,
+  operation: "RevokeToken" | "GlobalSignOut",
+  body: Record<string, string>,
+  fetchImpl: typeof fetch,
+): Promise<"ok" | "unreachable" | "refused"> {
+  let response: Response;
+  try {
+    response = await fetchImpl(`${endpoint}/`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": `AWSCognitoIdentityProviderService.${operation}`,
+      },
+      body: JSON.stringify(body),
+      cache: "no-store",
+    });
+  } catch {
+    return "unreachable";
+  }
+  if (response.ok) return "ok";
+  if (response.status >= 500) return "unreachable";
+  let type = response.headers.get("x-amzn-errortype") ?? "";
+  try {
+    type = ((await response.json()) as { __type?: string }).__type ?? type;
+  } catch {}
+  // The header reads "Name:detail", the body's __type "namespace#Name" or "Name".
+  const name = type.split(":")[0]?.split("#").at(-1) ?? "";
+  return RETRY_LATER.has(name) ? "unreachable" : "refused";
+}
 
 /**
  * Cognito's RevokeToken, which ends a refresh token and the access tokens
@@ -65,29 +100,13 @@ export async function revokeRefreshToken(
   refreshToken: string,
   fetchImpl: typeof fetch = (...args) => fetch(...args),
 ): Promise<RevokeOutcome> {
-  let response: Response;
-  try {
-    response = await fetchImpl(`${endpoint}/`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/x-amz-json-1.1",
-        "x-amz-target": "AWSCognitoIdentityProviderService.RevokeToken",
-      },
-      body: JSON.stringify({ ClientId: clientId, Token: refreshToken }),
-      cache: "no-store",
-    });
-  } catch {
-    return "unreachable";
-  }
-  if (response.ok) return "revoked";
-  if (response.status >= 500) return "unreachable";
-  let type = response.headers.get("x-amzn-errortype") ?? "";
-  try {
-    type = ((await response.json()) as { __type?: string }).__type ?? type;
-  } catch {}
-  // The header reads "Name:detail", the body's __type "namespace#Name" or "Name".
-  const name = type.split(":")[0]?.split("#").at(-1) ?? "";
-  return RETRY_LATER.has(name) ? "unreachable" : "refused";
+  const outcome = await callUserPool(
+    endpoint,
+    "RevokeToken",
+    { ClientId: clientId, Token: refreshToken },
+    fetchImpl,
+  );
+  return outcome === "ok" ? "revoked" : outcome;
 }
 
 export type SignOutResult = "signed-out" | "unreachable" | "failed";
@@ -98,12 +117,13 @@ export type SignOutResult = "signed-out" | "unreachable" | "failed";
  * the tokens anyway, so the app would say "signed out" while the refresh
  * token still works; revoking first lets it say so instead ("unreachable").
  * With `revoke: false` the session is only forgotten here, for a person who
- * chooses that when Cognito can't be reached.
+ * chooses that when Cognito can't be reached. With `everywhere`, every
+ * session of the user ends (GlobalSignOut), not only this one.
  */
 export async function endSession(
   config: AppConfig,
-  { revoke }: { revoke: boolean },
-  fetchImpl?: typeof fetch,
+  { revoke, everywhere = false }: { revoke: boolean; everywhere?: boolean },
+  fetchImpl: typeof fetch = (...args) => fetch(...args),
 ): Promise<SignOutResult> {
   let amplify: AuthModule;
   try {
@@ -111,20 +131,34 @@ export async function endSession(
   } catch {
     return "unreachable";
   }
-  const { cognitoUserPoolsTokenProvider, signOut } = amplify;
+  const { cognitoUserPoolsTokenProvider, fetchAuthSession, signOut } = amplify;
   const store = cognitoUserPoolsTokenProvider.authTokenStore;
   if (revoke) {
     const tokens = await store.loadTokens().catch(() => null);
-    // Only tokens issued with revocation enabled carry origin_jti (Amplify's own test).
-    if (tokens?.refreshToken && tokens.accessToken.payload.origin_jti) {
-      const outcome = await revokeRefreshToken(
-        userPoolEndpoint(config),
+    const endpoint = userPoolEndpoint(config);
+    let outcome: "ok" | "revoked" | "unreachable" | "refused" = "ok";
+    if (everywhere) {
+      // GlobalSignOut ends every refresh token the user holds, on every device; it needs a live access token.
+      const session = await fetchAuthSession().catch(() => undefined);
+      const accessToken = session?.tokens?.accessToken?.toString();
+      if (!accessToken) return "failed";
+      outcome = await callUserPool(
+        endpoint,
+        "GlobalSignOut",
+        { AccessToken: accessToken },
+        fetchImpl,
+      );
+      if (outcome === "refused") return "failed";
+    } else if (tokens?.refreshToken && tokens.accessToken.payload.origin_jti) {
+      // Only tokens issued with revocation enabled carry origin_jti (Amplify's own test).
+      outcome = await revokeRefreshToken(
+        endpoint,
         config.userPoolClientId,
         tokens.refreshToken,
         fetchImpl,
       );
-      if (outcome === "unreachable") return "unreachable";
     }
+    if (outcome === "unreachable") return "unreachable";
   }
   try {
     await signOut();

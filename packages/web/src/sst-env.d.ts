@@ -9,6 +9,8 @@ interface ImportMetaEnv {
   readonly VITE_USER_POOL_ID: string
   readonly VITE_USER_POOL_CLIENT_ID: string
   readonly VITE_API_URL: string
+  readonly VITE_SIGN_IN_FACTORS: string
+  readonly VITE_TOTP_MFA: string
 }
 interface ImportMeta {
   readonly env: ImportMetaEnv

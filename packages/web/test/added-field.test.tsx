@@ -75,9 +75,11 @@ describe("a field added to the definition", () => {
       getProfile: vi.fn(async () => profile),
       updateProfile,
       deleteAccount: vi.fn(async () => {}),
+      syncEmail: vi.fn(),
     };
     render(
       <Profile
+        go={vi.fn()}
         api={api}
         apiUrl="https://api.example.com"
         endSession={vi.fn(async () => "signed-out" as const)}

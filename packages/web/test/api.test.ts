@@ -38,6 +38,16 @@ describe("api client", () => {
     });
   });
 
+  it("asks POST /me/email-sync to copy a newly verified email into the profile", async () => {
+    const fetchMock = vi.fn(async () => json(200, { ...profile, email: "new@example.com" }));
+    const api = createApiClient("https://api.test", async () => "t", fetchMock);
+    await expect(api.syncEmail()).resolves.toMatchObject({ email: "new@example.com" });
+    expect(fetchMock).toHaveBeenCalledWith("https://api.test/me/email-sync", {
+      method: "POST",
+      headers: { authorization: "Bearer t" },
+    });
+  });
+
   it("retries a 401 once with refreshed tokens, then reports an expired session", async () => {
     const token = vi.fn(async (force: boolean) => (force ? "fresh" : "stale"));
     const fetchMock = vi

@@ -66,6 +66,7 @@ function api(overrides: Partial<ApiClient> = {}): ApiClient {
     getProfile: vi.fn(async () => profile),
     updateProfile: vi.fn(),
     deleteAccount: vi.fn(),
+    syncEmail: vi.fn(async () => profile),
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeAuthError } from "../src/auth-errors";
+import { describeAuthError, sessionEnded } from "../src/auth-errors";
 
 const named = (name: string, message = "") => Object.assign(new Error(message), { name });
 
@@ -98,5 +98,25 @@ describe("describeAuthError", () => {
     expect(describeAuthError(named("NotAuthorizedException"), "session")).toEqual({
       message: "Your session has expired. Please sign in again.",
     });
+  });
+
+  it("reads the errors of a signed-in person's Security screens by their step", () => {
+    const wrongPassword = {
+      name: "NotAuthorizedException",
+      message: "Incorrect username or password.",
+    };
+    expect(describeAuthError(wrongPassword, "change-password").message).toBe(
+      "Your current password isn't right. Check it and try again.",
+    );
+    expect(describeAuthError({ name: "AliasExistsException" }, "change-email").message).toMatch(
+      /Another account already uses this email/,
+    );
+    const revoked = { name: "NotAuthorizedException", message: "Access Token has been revoked" };
+    expect(sessionEnded(revoked)).toBe(true);
+    expect(sessionEnded(wrongPassword)).toBe(false);
+    expect(describeAuthError(revoked, "change-password").message).toMatch(/session has expired/);
+    expect(describeAuthError({ name: "CodeMismatchException" }, "verify-email").action).toBe(
+      "resend-code",
+    );
   });
 });

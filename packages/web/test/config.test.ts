@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { amplifyConfig, readConfig } from "../src/config";
+import { amplifyConfig, factorsOf, offersChoice, readConfig } from "../src/config";
 
 const base = {
   VITE_USER_POOL_ID: "eu-west-1_abc",
@@ -32,5 +32,23 @@ describe("config", () => {
       userPoolEndpoint: "http://127.0.0.1:9229",
       loginWith: { email: true },
     });
+  });
+
+  it("reads the sign-in factors and TOTP the pool enables, a password alone by default", () => {
+    const plain = readConfig(base);
+    if (!plain.ok) throw new Error("expected a config");
+    expect(factorsOf(plain.config)).toEqual(["PASSWORD"]);
+    expect(offersChoice(plain.config)).toBe(false);
+    expect(plain.config.totpMfa).toBeUndefined();
+
+    const all = readConfig({
+      ...base,
+      VITE_SIGN_IN_FACTORS: "password, web_authn,EMAIL_OTP,SMS_OTP",
+      VITE_TOTP_MFA: "on",
+    });
+    if (!all.ok) throw new Error("expected a config");
+    expect(factorsOf(all.config)).toEqual(["PASSWORD", "EMAIL_OTP", "WEB_AUTHN"]);
+    expect(offersChoice(all.config)).toBe(true);
+    expect(all.config.totpMfa).toBe(true);
   });
 });

@@ -22,9 +22,13 @@ const profile: ProfileInfo = {
 
 function setup(
   api: Partial<ApiClient>,
-  endSession = vi.fn(async (_options: { revoke: boolean }): Promise<SignOutResult> => "signed-out"),
+  endSession = vi.fn(
+    async (_options: { revoke: boolean; everywhere?: boolean }): Promise<SignOutResult> =>
+      "signed-out",
+  ),
 ) {
   const handlers = {
+    go: vi.fn(),
     onSignedOut: vi.fn(),
     onSessionExpired: vi.fn(),
     onDeleted: vi.fn(),
@@ -34,6 +38,7 @@ function setup(
     getProfile: vi.fn(async () => profile),
     updateProfile: vi.fn(),
     deleteAccount: vi.fn(async () => {}),
+    syncEmail: vi.fn(async () => profile),
     ...api,
   };
   render(<Profile api={client} apiUrl="https://api.example.com" {...handlers} />);

@@ -65,10 +65,33 @@ describe("routes", () => {
     expect(titleOf({ name: "not-found" })).toBe("Page not found · User Profile");
   });
 
+  it("keep the Security screens behind sign-in, the new email in the verify step's URL", () => {
+    expect(at("/change-password")).toEqual({
+      route: { name: "sign-in", next: "change-password" },
+      url: "/sign-in?next=%2Fchange-password",
+    });
+    expect(at("/sign-in?next=%2Fchange-email", true).url).toBe("/change-email");
+    expect(urlOf({ name: "verify-email", email: "new+1@example.com" })).toBe(
+      "/verify-email?email=new%2B1%40example.com",
+    );
+    expect(at("/verify-email?email=new%40example.com", true).route).toEqual({
+      name: "verify-email",
+      email: "new@example.com",
+    });
+  });
+
   it("prerender every screen's page, / and the not-found page", () => {
     expect(prerenderedPages.map((p) => p.file).sort()).toEqual(
       [
         "404.html",
+        "change-email.html",
+        "change-password.html",
+        "verify-email.html",
+        "sign-in-method.html",
+        "sign-in-code.html",
+        "sign-in-totp.html",
+        "two-factor.html",
+        "passkeys.html",
         "confirm.html",
         "forgot-password.html",
         "index.html",

@@ -13,6 +13,7 @@ vi.mock("aws-amplify/auth/cognito", () => ({
 
 const store = vi.mocked(cognitoUserPoolsTokenProvider.authTokenStore);
 const signOut = vi.mocked(auth.signOut);
+const fetchAuthSession = vi.mocked(auth.fetchAuthSession);
 
 const config: AppConfig = {
   userPoolId: "eu-west-3_Abc123",
@@ -160,5 +161,45 @@ describe("endSession", () => {
     expect(await endSession(config, { revoke: true }, reply(200, {}))).toBe("failed");
     signOut.mockRejectedValue(new Error("AuthTokenConfigException"));
     expect(await endSession(config, { revoke: false })).toBe("failed");
+  });
+
+  it("signs out of every device with GlobalSignOut and a fresh access token", async () => {
+    store.loadTokens.mockResolvedValue(tokens({ origin_jti: "o-1" }));
+    fetchAuthSession.mockResolvedValue({
+      tokens: { accessToken: { toString: () => "access-fresh" } },
+    } as Awaited<ReturnType<typeof auth.fetchAuthSession>>);
+    const fetchImpl = reply(200, {});
+    expect(await endSession(config, { revoke: true, everywhere: true }, fetchImpl)).toBe(
+      "signed-out",
+    );
+    const init = fetchImpl.mock.calls[0]?.[1];
+    expect(new Headers(init?.headers).get("x-amz-target")).toBe(
+      "AWSCognitoIdentityProviderService.GlobalSignOut",
+    );
+    expect(JSON.parse(String(init?.body))).toEqual({ AccessToken: "access-fresh" });
+    expect(signOut).toHaveBeenCalledTimes(1);
+  });
+
+  it("keeps the session when GlobalSignOut fails, and says why", async () => {
+    store.loadTokens.mockResolvedValue(tokens({ origin_jti: "o-1" }));
+    fetchAuthSession.mockResolvedValue({
+      tokens: { accessToken: { toString: () => "access-fresh" } },
+    } as Awaited<ReturnType<typeof auth.fetchAuthSession>>);
+    expect(
+      await endSession(
+        config,
+        { revoke: true, everywhere: true },
+        reply(400, { __type: "NotAuthorizedException" }),
+      ),
+    ).toBe("failed");
+    expect(await endSession(config, { revoke: true, everywhere: true }, reply(503, {}))).toBe(
+      "unreachable",
+    );
+    fetchAuthSession.mockResolvedValue({} as Awaited<ReturnType<typeof auth.fetchAuthSession>>);
+    expect(await endSession(config, { revoke: true, everywhere: true }, reply(200, {}))).toBe(
+      "failed",
+    );
+    expect(signOut).not.toHaveBeenCalled();
+    expect(store.clearTokens).not.toHaveBeenCalled();
   });
 });

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 
 export interface MailboxMessage {
   to: string;
-  kind: "signup" | "resend" | "forgot-password";
+  kind: "signup" | "resend" | "forgot-password" | "verify-attribute" | "sign-in" | "mfa";
   code: string;
   sentAt: string;
 }
@@ -11,6 +11,9 @@ const KIND_LABEL: Record<MailboxMessage["kind"], string> = {
   signup: "sign-up",
   resend: "resent",
   "forgot-password": "password reset",
+  "verify-attribute": "new email",
+  "sign-in": "sign-in",
+  mfa: "sign-in",
 };
 
 export const MAILBOX_POLL_MS = 1500;

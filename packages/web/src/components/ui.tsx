@@ -106,19 +106,24 @@ export function PasswordField({ label, hint, ...input }: PasswordFieldProps) {
   );
 }
 
-/** The six-digit code the pool emails (sign-up, password reset). */
+/** The six-digit code the pool emails (sign-up, password reset, a new email, sign-in) or an authenticator app shows. */
 export function CodeField({
   value,
   onValueChange,
   readOnly,
+  label = "Confirmation code",
+  hint,
 }: {
   value: string;
   onValueChange: (value: string) => void;
   readOnly: boolean;
+  label?: string;
+  hint?: ReactNode;
 }) {
   return (
     <Field
-      label="Confirmation code"
+      label={label}
+      hint={hint}
       name="code"
       autoComplete="one-time-code"
       inputMode="numeric"

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { auth } from "../amplify";
 import { describeAuthError, type FriendlyError } from "../auth-errors";
-import { confirmedDespiteTrigger, signInAfter } from "../auth-flow";
+import { confirmedDespiteTrigger, signedInWithSession, signInAfter } from "../auth-flow";
 import { BackToSignIn } from "../components/links";
 import { LocalMailbox } from "../components/local-mailbox";
 import { Screen } from "../components/screen";
@@ -45,7 +45,14 @@ export function Confirm({
     setNotice(undefined);
     try {
       const { confirmSignUp } = await auth();
-      await confirmSignUp({ username: address, confirmationCode: code.trim() });
+      const confirmed = await confirmSignUp({
+        username: address,
+        confirmationCode: code.trim(),
+      });
+      const step = confirmed?.nextStep?.signUpStep;
+      if (step === "COMPLETE_AUTO_SIGN_IN" && (await signedInWithSession())) {
+        return go({ name: "profile" });
+      }
     } catch (error) {
       if (!confirmedDespiteTrigger(error)) {
         return setNotice(

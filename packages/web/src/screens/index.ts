@@ -8,10 +8,18 @@ import type { Route } from "../routes";
  */
 export const screens = {
   "sign-in": lazily(() => import("./sign-in").then((m) => m.SignIn)),
+  "sign-in-method": lazily(() => import("./sign-in-method").then((m) => m.SignInMethod)),
+  "sign-in-code": lazily(() => import("./sign-in-code").then((m) => m.SignInCode)),
+  "sign-in-totp": lazily(() => import("./sign-in-totp").then((m) => m.SignInTotp)),
   "sign-up": lazily(() => import("./sign-up").then((m) => m.SignUp)),
   confirm: lazily(() => import("./confirm").then((m) => m.Confirm)),
   "forgot-password": lazily(() => import("./forgot-password").then((m) => m.ForgotPassword)),
   profile: lazily(() => import("./profile").then((m) => m.Profile)),
+  "change-password": lazily(() => import("./change-password").then((m) => m.ChangePassword)),
+  "change-email": lazily(() => import("./change-email").then((m) => m.ChangeEmail)),
+  "verify-email": lazily(() => import("./verify-email").then((m) => m.VerifyEmail)),
+  passkeys: lazily(() => import("./passkeys").then((m) => m.Passkeys)),
+  "two-factor": lazily(() => import("./two-factor").then((m) => m.TwoFactor)),
   "not-found": lazily(() => import("./not-found").then((m) => m.NotFound)),
 } satisfies Record<Route["name"], unknown>;
 
@@ -22,10 +30,16 @@ export const screens = {
  */
 export const prefetched: (keyof typeof screens)[] = [
   "sign-in",
+  "sign-in-method",
+  "sign-in-code",
+  "sign-in-totp",
   "sign-up",
   "confirm",
   "forgot-password",
   "profile",
+  "change-password",
+  "change-email",
+  "verify-email",
   "not-found",
 ];
 

@@ -25,7 +25,19 @@ import {
 import type { Navigate } from "../routes";
 import { useAction } from "../use-action";
 
-export function SignUp({ go, initialEmail = "" }: { go: Navigate; initialEmail?: string }) {
+export function SignUp({
+  go,
+  initialEmail = "",
+  signInWithSession = false,
+}: {
+  go: Navigate;
+  initialEmail?: string;
+  /**
+   * Sign in right after the code is entered with the Session ConfirmSignUp
+   * returns (USER_AUTH), instead of with the password typed here.
+   */
+  signInWithSession?: boolean;
+}) {
   const [email, setEmail] = useState(initialEmail);
   const [password, setPassword] = useState("");
   const [draft, setDraft] = useState<FieldDraft>({});
@@ -43,7 +55,10 @@ export function SignUp({ go, initialEmail = "" }: { go: Navigate; initialEmail?:
       const { isSignUpComplete, nextStep } = await signUp({
         username,
         password,
-        options: { userAttributes: signUpAttributes(input) },
+        options: {
+          userAttributes: signUpAttributes(input),
+          ...(signInWithSession ? { autoSignIn: { authFlowType: "USER_AUTH" as const } } : {}),
+        },
       });
       if (isSignUpComplete || nextStep.signUpStep === "DONE") {
         return go({

@@ -1,15 +1,26 @@
 import { Screen } from "../../components/screen";
 import { ActionButton, Message, type Notice } from "../../components/ui";
+import type { Navigate } from "../../routes";
 import { AccountActions } from "./account-actions";
 import { Facts, FieldsForm, Source } from "./profile-details";
+import { Security } from "./security";
 import { type ProfileHandlers, useProfile } from "./use-profile";
 
 export function Profile({
+  go,
   apiUrl,
   initialNotice,
+  totpMfa,
+  passkeys,
   ...handlers
-}: ProfileHandlers & { apiUrl: string; initialNotice?: Notice }) {
-  const { load, draft, notice, reload, save, remove, leave, busy } = useProfile(
+}: ProfileHandlers & {
+  go: Navigate;
+  apiUrl: string;
+  initialNotice?: Notice;
+  totpMfa?: boolean;
+  passkeys?: boolean;
+}) {
+  const { load, draft, notice, reload, save, remove, leave, leaveEverywhere, busy } = useProfile(
     handlers,
     initialNotice,
   );
@@ -54,6 +65,14 @@ export function Profile({
         busy={busy}
         saving={save.pending}
         onSave={() => void save.run()}
+      />
+      <Security
+        go={go}
+        totpMfa={totpMfa}
+        passkeys={passkeys}
+        busy={busy}
+        signingOutEverywhere={leaveEverywhere.pending}
+        onSignOutEverywhere={() => void leaveEverywhere.run()}
       />
       <AccountActions
         busy={busy}

@@ -13,9 +13,9 @@ export type ProfileLoad =
 
 export interface ProfileHandlers {
   api: ApiClient;
-  /** Revokes the session (unless told not to) and clears it from this device. */
-  endSession: (options: { revoke: boolean }) => Promise<SignOutResult>;
-  onSignedOut: () => void;
+  /** Revokes the session (unless told not to; every session with `everywhere`) and clears it from this device. */
+  endSession: (options: { revoke: boolean; everywhere?: boolean }) => Promise<SignOutResult>;
+  onSignedOut: (everywhere?: boolean) => void;
   onSessionExpired: () => void;
   onDeleted: () => void;
 }
@@ -132,14 +132,29 @@ export function useProfile(
     );
   });
 
+  const leaveEverywhere = useAction(async () => {
+    setNotice(undefined);
+    const result = await endSession({ revoke: true, everywhere: true });
+    if (result === "signed-out") return onSignedOut(true);
+    setNotice({
+      tone: "error",
+      text:
+        result === "unreachable"
+          ? "You're still signed in everywhere: the sign-in service can't be reached. Check your connection and try again."
+          : "You're still signed in: signing out of all devices failed.",
+      action: { label: "Try again", onClick: () => void leaveEverywhere.run() },
+    });
+  });
+
   return {
     load,
+    leaveEverywhere,
     draft: { values, set },
     notice,
     reload,
     save,
     remove,
     leave,
-    busy: save.pending || remove.pending || leave.pending,
+    busy: save.pending || remove.pending || leave.pending || leaveEverywhere.pending,
   };
 }
