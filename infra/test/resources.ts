@@ -126,3 +126,23 @@ export function monitoringResources(evaluation: Evaluation) {
     ),
   };
 }
+
+/** Who may assume a role, from its trust policy. */
+export function trustedPrincipals(role: { inputs: Record<string, unknown> }) {
+  const document = role.inputs.assumeRolePolicy;
+  const policy = (typeof document === "string" ? JSON.parse(document) : document) as {
+    Statement: { Effect: string; Action: string; Principal: Record<string, unknown> }[];
+  };
+  return policy.Statement.filter((s) => s.Effect === "Allow" && s.Action === "sts:AssumeRole").map(
+    (s) => s.Principal,
+  );
+}
+
+/** What the CLI gives a function as `Resource`, without SST's type tags. */
+export function linksOf(evaluation: Evaluation, method: string, handler: string) {
+  const call = evaluation.rpcCalls.find((c) => c.method === method && c.args.handler === handler);
+  const links = (call?.args.links ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.fromEntries(
+    Object.entries(links).map(([name, { type: _, ...properties }]) => [name, properties]),
+  );
+}
