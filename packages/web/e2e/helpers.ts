@@ -133,3 +133,14 @@ export async function expectAccessible(page: Page) {
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
   expect(serious).toEqual([]);
 }
+
+/** A new account, signed up and confirmed in the app, which signs it in onto the profile. */
+export async function signedUpAndConfirmed(page: Page, name: string) {
+  const email = newEmail(name);
+  await page.goto(`${outputs().webUrl}/sign-up`);
+  await signUp(page, email);
+  await field(page, "Confirmation code").fill(await codeFor(email, "signup"));
+  await button(page, "Confirm").click();
+  await expect(page.getByTestId("profile-email")).toHaveText(email);
+  return email;
+}

@@ -1,16 +1,13 @@
 import { expect, type Page, test } from "@playwright/test";
 import {
   button,
-  codeFor,
   expectAccessible,
   expectPath,
   field,
   heading,
-  newEmail,
-  outputs,
   pressWithKeyboard,
   screenshot,
-  signUp,
+  signedUpAndConfirmed,
   typeWithKeyboard,
 } from "./helpers";
 import { storedTokens } from "./services";
@@ -34,16 +31,6 @@ async function virtualAuthenticator(page: Page) {
   return { credentials };
 }
 
-async function signedUp(page: Page, name: string) {
-  const email = newEmail(name);
-  await page.goto(`${outputs().webUrl}/sign-up`);
-  await signUp(page, email);
-  await field(page, "Confirmation code").fill(await codeFor(email, "signup"));
-  await button(page, "Confirm").click();
-  await expect(page.getByTestId("profile-email")).toHaveText(email);
-  return email;
-}
-
 async function signOut(page: Page) {
   await button(page, "Sign out").click();
   await expectPath(page, "/sign-in");
@@ -54,7 +41,7 @@ test("add a passkey, sign in with it, remove it; a removed passkey signs in no m
   page,
 }) => {
   const authenticator = await virtualAuthenticator(page);
-  const email = await signedUp(page, "dorothy");
+  const email = await signedUpAndConfirmed(page, "dorothy");
   const passkeys = page.getByRole("list", { name: "Your passkeys" });
 
   await test.step("add one from the Security section", async () => {

@@ -13,8 +13,8 @@ import {
   PASSWORD,
   pressWithKeyboard,
   screenshot,
+  signedUpAndConfirmed,
   signIn,
-  signUp,
   typeWithKeyboard,
 } from "./helpers";
 import {
@@ -34,16 +34,6 @@ test.afterEach(async () => {
   await resetClock();
 });
 
-async function signedUpAndIn(page: Page, name: string) {
-  const email = newEmail(name);
-  await page.goto(`${outputs().webUrl}/sign-up`);
-  await signUp(page, email);
-  await field(page, "Confirmation code").fill(await codeFor(email, "signup"));
-  await button(page, "Confirm").click();
-  await expect(page.getByTestId("profile-email")).toHaveText(email);
-  return email;
-}
-
 async function emailOf(page: Page) {
   const tokens = await storedTokens(page);
   if (!tokens) throw new Error("Not signed in");
@@ -55,7 +45,7 @@ async function emailOf(page: Page) {
 test("change the password: a wrong current password changes nothing, the new one signs in", async ({
   page,
 }) => {
-  const email = await signedUpAndIn(page, "grace");
+  const email = await signedUpAndConfirmed(page, "grace");
   const security = page.getByRole("region", { name: "Security" });
   await expect(security).toBeVisible();
   await expectAccessible(page);
@@ -98,7 +88,7 @@ test("change the password: a wrong current password changes nothing, the new one
 test("change the email: the code goes to the new address; a wrong or an expired code changes nothing", async ({
   page,
 }) => {
-  const email = await signedUpAndIn(page, "hedy");
+  const email = await signedUpAndConfirmed(page, "hedy");
   const next = newEmail("hedy-new");
 
   await pressWithKeyboard(page, page.getByRole("button", { name: "Change email" }));
@@ -167,7 +157,7 @@ async function signedInElsewhere(browser: Browser, email: string) {
 }
 
 test("sign out of all devices ends the session on every device", async ({ page, browser }) => {
-  const email = await signedUpAndIn(page, "radia");
+  const email = await signedUpAndConfirmed(page, "radia");
   const other = await signedInElsewhere(browser, email);
   const otherTokens = await storedTokens(other.page);
   expect(otherTokens).toBeDefined();

@@ -2,18 +2,16 @@ import { expect, type Page, test } from "@playwright/test";
 import { TOTP } from "otpauth";
 import {
   button,
-  codeFor,
   expectAccessible,
   expectPath,
   field,
   heading,
-  newEmail,
   outputs,
   PASSWORD,
   pressWithKeyboard,
   screenshot,
+  signedUpAndConfirmed,
   signIn,
-  signUp,
   typeWithKeyboard,
 } from "./helpers";
 import { advanceClock, getUser, resetClock, storedTokens } from "./services";
@@ -21,16 +19,6 @@ import { advanceClock, getUser, resetClock, storedTokens } from "./services";
 test.afterEach(async () => {
   await resetClock();
 });
-
-async function signedUp(page: Page, name: string) {
-  const email = newEmail(name);
-  await page.goto(`${outputs().webUrl}/sign-up`);
-  await signUp(page, email);
-  await field(page, "Confirmation code").fill(await codeFor(email, "signup"));
-  await button(page, "Confirm").click();
-  await expect(page.getByTestId("profile-email")).toHaveText(email);
-  return email;
-}
 
 async function mfaSettings(page: Page) {
   const tokens = await storedTokens(page);
@@ -52,7 +40,7 @@ async function signOutAndInWithPassword(page: Page, email: string) {
 test("turn on TOTP with a QR code and a first code; sign in with it; a wrong or replayed code changes nothing; turn it off", async ({
   page,
 }) => {
-  const email = await signedUp(page, "katherine");
+  const email = await signedUpAndConfirmed(page, "katherine");
   const totp = await test.step("set up with the QR code's secret", async () => {
     await pressWithKeyboard(page, button(page, "Turn on two-factor authentication"));
     await expectPath(page, "/two-factor");
@@ -128,7 +116,7 @@ test("a second device starting the set-up mid-way: the first one's code is refus
   page,
   browser,
 }) => {
-  const email = await signedUp(page, "evelyn");
+  const email = await signedUpAndConfirmed(page, "evelyn");
   const other = await browser.newContext();
   const second = await other.newPage();
   await second.goto(`${outputs().webUrl}/sign-in`);
